@@ -1,0 +1,150 @@
+//! The flow table of one worker: a hash map from [`FlowKey`] to a slot in a
+//! slab, with the slots on an intrusive doubly linked list in last-seen
+//! order, so that finding idle flows and the least recently seen flow are
+//! O(1) per flow.
+
+use std::collections::HashMap;
+
+use super::{Flow, FlowKey};
+
+const NIL: u32 = u32::MAX;
+
+struct Slot {
+    key: FlowKey,
+    flow: Option<Flow>,
+    prev: u32,
+    next: u32,
+}
+
+/// Flows in least-recently-seen order.
+#[derive(Default)]
+pub struct FlowTable {
+    map: HashMap<FlowKey, u32>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    /// Least recently seen.
+    head: u32,
+    /// Most recently seen.
+    tail: u32,
+}
+
+impl FlowTable {
+    pub fn new() -> FlowTable {
+        FlowTable { map: HashMap::new(), slots: Vec::new(), free: Vec::new(), head: NIL, tail: NIL }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn contains(&self, key: &FlowKey) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// The flow for `key`, moved to the most-recently-seen end.
+    pub fn touch(&mut self, key: &FlowKey) -> Option<&mut Flow> {
+        let idx = *self.map.get(key)?;
+        self.unlink(idx);
+        self.push_tail(idx);
+        self.slots[idx as usize].flow.as_mut()
+    }
+
+    pub fn insert(&mut self, key: FlowKey, flow: Flow) -> &mut Flow {
+        let idx = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Slot { key, flow: Some(flow), prev: NIL, next: NIL };
+                i
+            }
+            None => {
+                self.slots.push(Slot { key, flow: Some(flow), prev: NIL, next: NIL });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.map.insert(key, idx);
+        self.push_tail(idx);
+        self.slots[idx as usize].flow.as_mut().expect("just inserted")
+    }
+
+    pub fn remove(&mut self, key: &FlowKey) -> Option<Flow> {
+        let idx = self.map.remove(key)?;
+        self.unlink(idx);
+        self.free.push(idx);
+        self.slots[idx as usize].flow.take()
+    }
+
+    /// The least recently seen flow.
+    pub fn oldest(&self) -> Option<(&FlowKey, &Flow)> {
+        let s = self.slots.get(self.head as usize)?;
+        Some((&s.key, s.flow.as_ref()?))
+    }
+
+    /// Removes and returns flows from the least-recently-seen end while
+    /// `expired` says so; stops at the first flow that is not expired.
+    pub fn pop_expired(&mut self, mut expired: impl FnMut(&Flow) -> bool) -> Vec<Flow> {
+        let mut out = Vec::new();
+        while let Some((key, flow)) = self.oldest() {
+            if !expired(flow) {
+                break;
+            }
+            let key = *key;
+            if let Some(f) = self.remove(&key) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    /// Removes every flow matching `pred` (a full scan; used for closed TCP flows, few).
+    pub fn remove_where(&mut self, keys: &[FlowKey], mut pred: impl FnMut(&Flow) -> bool) -> Vec<Flow> {
+        let mut out = Vec::new();
+        for k in keys {
+            let hit = self.map.get(k).and_then(|&i| self.slots[i as usize].flow.as_ref()).is_some_and(&mut pred);
+            if hit {
+                if let Some(f) = self.remove(k) {
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
+
+    /// Empties the table, oldest first.
+    pub fn drain(&mut self) -> Vec<Flow> {
+        self.pop_expired(|_| true)
+    }
+
+    fn unlink(&mut self, idx: u32) {
+        let (prev, next) = {
+            let s = &self.slots[idx as usize];
+            (s.prev, s.next)
+        };
+        if prev == NIL {
+            self.head = next;
+        } else {
+            self.slots[prev as usize].next = next;
+        }
+        if next == NIL {
+            self.tail = prev;
+        } else {
+            self.slots[next as usize].prev = prev;
+        }
+        let s = &mut self.slots[idx as usize];
+        s.prev = NIL;
+        s.next = NIL;
+    }
+
+    fn push_tail(&mut self, idx: u32) {
+        self.slots[idx as usize].prev = self.tail;
+        self.slots[idx as usize].next = NIL;
+        if self.tail == NIL {
+            self.head = idx;
+        } else {
+            self.slots[self.tail as usize].next = idx;
+        }
+        self.tail = idx;
+    }
+}

@@ -1,0 +1,217 @@
+//! The run: capture -> N flow workers (sharded by a symmetric hash of the IP
+//! endpoints, over bounded crossbeam channels; each worker owns its flows) ->
+//! one exporter that runs the hooks and writes the outputs.
+//!
+//! Time is packet time. The capture thread broadcasts a tick to every worker
+//! each time packet time crosses a second (and, live, when the link is quiet),
+//! so idle flows expire by the capture's clock, identically whatever the
+//! number of workers.
+
+mod exporter;
+mod worker;
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::{bounded, Sender};
+
+use crate::capture::{CaptureError, Next, PacketSource};
+use crate::config::Config;
+use crate::decode;
+use crate::export::Output;
+use crate::hook::{HookFactory, HookReport};
+use crate::stats::Stats;
+
+pub use exporter::DumpReport;
+
+/// Frames per batch sent to a worker: amortises channel costs.
+const BATCH_FRAMES: usize = 128;
+/// Batches in flight per worker: bounds memory when workers fall behind
+/// (the capture thread then waits, as a full ring would make the kernel drop).
+const WORKER_QUEUE: usize = 64;
+/// Flow records in flight to the exporter.
+const EXPORT_QUEUE: usize = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
+    #[error("{0}")]
+    Hook(String),
+    #[error("cannot start thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// What the run saw, for the exit summary.
+#[derive(Debug, Default)]
+pub struct RunSummary {
+    pub stats: Stats,
+    pub hooks: Vec<HookReport>,
+    pub dumps: Vec<DumpReport>,
+    pub output_errors: u64,
+    /// Where a file broke, if it did.
+    pub broken: Option<String>,
+    /// libpcap's received / dropped / interface-dropped counters (live).
+    pub pcap_stats: Option<(u32, u32, u32)>,
+    pub elapsed_secs: f64,
+}
+
+pub(crate) struct Batch {
+    linktype: i32,
+    data: Vec<u8>,
+    frames: Vec<FrameMeta>,
+}
+
+#[derive(Clone, Copy)]
+struct FrameMeta {
+    ts_us: u64,
+    frame_no: u64,
+    start: u32,
+    len: u32,
+}
+
+pub(crate) enum WorkMsg {
+    Frames(Batch),
+    /// Packet time has reached this instant (microseconds since the epoch).
+    Tick(u64),
+}
+
+/// Runs the probe until the source ends or `stop` is set.
+pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>, stop: Arc<AtomicBool>) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let mut src = PacketSource::open(&cfg.source, cfg.bpf.as_deref())?;
+    let linktype = src.linktype();
+    let n = cfg.threads.max(1);
+
+    // Exporter first: hooks are built on its thread and must load before capture starts.
+    let (exp_tx, exp_rx) = bounded(EXPORT_QUEUE);
+    let (ready_tx, ready_rx) = bounded::<Result<(), String>>(1);
+    let dump_dirs = cfg.dump_dirs.clone();
+    let exporter = std::thread::Builder::new()
+        .name("exporter".into())
+        .spawn(move || exporter::run(exp_rx, hooks, outputs, dump_dirs, ready_tx))
+        .map_err(RunError::Thread)?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(msg)) => {
+            drop(exp_tx);
+            let _ = exporter.join();
+            return Err(RunError::Hook(msg));
+        }
+        Err(_) => return Err(RunError::Hook("hook loader stopped".into())),
+    }
+
+    let mut worker_tx: Vec<Sender<WorkMsg>> = Vec::with_capacity(n);
+    let mut workers = Vec::with_capacity(n);
+    for i in 0..n {
+        let (tx, rx) = bounded(WORKER_QUEUE);
+        worker_tx.push(tx);
+        let w = worker::Worker::new(cfg, exp_tx.clone(), n);
+        workers.push(std::thread::Builder::new().name(format!("flows-{i}")).spawn(move || w.run(rx)).map_err(RunError::Thread)?);
+    }
+    drop(exp_tx);
+
+    let mut cap_stats = Stats::default();
+    let mut batches: Vec<Batch> = (0..n).map(|_| new_batch(linktype)).collect();
+    let mut frame_no: u64 = 0;
+    let mut last_tick_sec: u64 = 0;
+    let mut broken = None;
+    let progress = cfg.progress && std::io::stderr().is_terminal() && !src.is_live();
+    let mut last_progress = Instant::now();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let frame = match src.next() {
+            Next::Frame(f) => f,
+            Next::Idle => {
+                // Quiet live link: tick with the wall clock, which is packet time live.
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
+                if now / 1_000_000 > last_tick_sec {
+                    last_tick_sec = now / 1_000_000;
+                    flush_all(&mut batches, &worker_tx, linktype);
+                    broadcast(&worker_tx, now);
+                }
+                continue;
+            }
+            Next::End => break,
+            Next::Broken(msg) => {
+                broken = Some(format!("after frame {frame_no}: {msg}"));
+                break;
+            }
+        };
+        frame_no += 1;
+        cap_stats.packets += 1;
+        cap_stats.bytes += u64::from(frame.wire_len);
+        let ts = frame.ts_us;
+        let shard = match decode::locate_ip(linktype, frame.data) {
+            Ok(l) => decode::shard_hash(&l).map_or(0, |h| (h % n as u64) as usize),
+            Err(m) => {
+                cap_stats.malformed(m);
+                continue;
+            }
+        };
+        let b = &mut batches[shard];
+        b.frames.push(FrameMeta { ts_us: ts, frame_no, start: b.data.len() as u32, len: frame.data.len() as u32 });
+        b.data.extend_from_slice(frame.data);
+        if b.frames.len() >= BATCH_FRAMES {
+            let full = std::mem::replace(b, new_batch(linktype));
+            let _ = worker_tx[shard].send(WorkMsg::Frames(full));
+        }
+        if ts / 1_000_000 > last_tick_sec {
+            last_tick_sec = ts / 1_000_000;
+            flush_all(&mut batches, &worker_tx, linktype);
+            broadcast(&worker_tx, ts);
+        }
+        if progress && frame_no % 4096 == 0 && last_progress.elapsed().as_millis() >= 500 {
+            last_progress = Instant::now();
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            eprint!("\r{frame_no} packets, {:.0} packets/s   ", frame_no as f64 / secs);
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    flush_all(&mut batches, &worker_tx, linktype);
+    let pcap_stats = src.live_stats();
+    drop(worker_tx);
+    let mut stats = cap_stats;
+    for w in workers {
+        if let Ok(s) = w.join() {
+            stats.merge(&s);
+        }
+    }
+    let ex = exporter.join().unwrap_or_default();
+    stats.flows_exported = ex.exported;
+    stats.flows_dropped = ex.dropped;
+    Ok(RunSummary {
+        stats,
+        hooks: ex.hooks,
+        dumps: ex.dumps,
+        output_errors: ex.output_errors,
+        broken,
+        pcap_stats,
+        elapsed_secs: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn new_batch(linktype: i32) -> Batch {
+    Batch { linktype, data: Vec::with_capacity(BATCH_FRAMES * 256), frames: Vec::with_capacity(BATCH_FRAMES) }
+}
+
+fn flush_all(batches: &mut [Batch], tx: &[Sender<WorkMsg>], linktype: i32) {
+    for (b, t) in batches.iter_mut().zip(tx) {
+        if !b.frames.is_empty() {
+            let full = std::mem::replace(b, new_batch(linktype));
+            let _ = t.send(WorkMsg::Frames(full));
+        }
+    }
+}
+
+fn broadcast(tx: &[Sender<WorkMsg>], ts_us: u64) {
+    for t in tx {
+        let _ = t.send(WorkMsg::Tick(ts_us));
+    }
+}

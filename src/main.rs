@@ -1,0 +1,214 @@
+//! flowhook: a network flow probe with nProbe-compatible Lua hooks.
+//!
+//! This binary only parses the command line, builds the configuration, the
+//! hooks and the outputs, runs the engine and prints the exit summary.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use engine::config::Source;
+use engine::decode::Malformed;
+use engine::dissect::Proto;
+use engine::export::json::JsonOutput;
+use engine::export::Output;
+use engine::hook::HookFactory;
+use engine::{Config, RunSummary};
+
+#[derive(Parser, Debug)]
+#[command(name = "flowhook", version, about = "Network flow probe with nProbe-style Lua hooks")]
+struct Args {
+    /// Interface to capture on, or a pcap/pcapng file to read.
+    #[arg(short = 'i', long = "interface")]
+    interface: String,
+    /// BPF filter applied to the capture (live or file).
+    #[arg(short = 'f', long = "filter")]
+    filter: Option<String>,
+    /// Idle timeout in seconds: a flow with no packet for this long is exported.
+    #[arg(short = 'd', long = "idle-timeout", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Lifetime timeout in seconds: a longer flow is exported and goes on as a new flow.
+    #[arg(short = 't', long = "lifetime-timeout", default_value_t = 120)]
+    lifetime_timeout: u64,
+    /// Bound of the flow table; at the bound the least recently seen flow is exported early.
+    #[arg(long = "max-flows", default_value_t = engine::config::DEFAULT_MAX_FLOWS)]
+    max_flows: usize,
+    /// Flow worker threads (default: the number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write one JSON object per exported flow to this file ("-" for stdout).
+    #[arg(long)]
+    json: Option<String>,
+    /// Plugins that dissect, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    plugins: Option<Vec<String>>,
+    /// nProbe-style Lua script with check<PROTO>Flow() functions.
+    #[arg(long)]
+    lua: Option<PathBuf>,
+    #[arg(long = "dhcp-dump-dir", value_name = "DIR")]
+    dhcp_dump_dir: Option<PathBuf>,
+    #[arg(long = "dns-dump-dir", value_name = "DIR")]
+    dns_dump_dir: Option<PathBuf>,
+    #[arg(long = "ftp-dump-dir", value_name = "DIR")]
+    ftp_dump_dir: Option<PathBuf>,
+    #[arg(long = "gtpv1-dump-dir", value_name = "DIR")]
+    gtpv1_dump_dir: Option<PathBuf>,
+    #[arg(long = "http-dump-dir", value_name = "DIR")]
+    http_dump_dir: Option<PathBuf>,
+    #[arg(long = "imap-dump-dir", value_name = "DIR")]
+    imap_dump_dir: Option<PathBuf>,
+    #[arg(long = "pop-dump-dir", value_name = "DIR")]
+    pop_dump_dir: Option<PathBuf>,
+    #[arg(long = "radius-dump-dir", value_name = "DIR")]
+    radius_dump_dir: Option<PathBuf>,
+    #[arg(long = "sip-dump-dir", value_name = "DIR")]
+    sip_dump_dir: Option<PathBuf>,
+    #[arg(long = "smtp-dump-dir", value_name = "DIR")]
+    smtp_dump_dir: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("flowhook: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args = Args::parse();
+    let source = if std::path::Path::new(&args.interface).exists() {
+        Source::File(PathBuf::from(&args.interface))
+    } else if args.interface.contains('/') || args.interface.contains('.') {
+        bail!("capture file {} not found", args.interface);
+    } else {
+        Source::Interface(args.interface.clone())
+    };
+    let mut cfg = Config::new(source);
+    cfg.bpf = args.filter.clone();
+    if args.idle_timeout == 0 || args.lifetime_timeout == 0 {
+        bail!("-d and -t must be at least 1 second");
+    }
+    cfg.idle_timeout = Duration::from_secs(args.idle_timeout);
+    cfg.lifetime_timeout = Duration::from_secs(args.lifetime_timeout);
+    if args.max_flows == 0 {
+        bail!("--max-flows must be at least 1");
+    }
+    cfg.max_flows = args.max_flows;
+    if let Some(t) = args.threads {
+        cfg.threads = t.clamp(1, 256);
+    }
+    if let Some(list) = &args.plugins {
+        let mut ps = Vec::new();
+        for name in list.iter().filter(|s| !s.is_empty()) {
+            match Proto::parse(name) {
+                Some(p) => ps.push(p),
+                None => bail!(
+                    "unknown plugin '{name}' in --plugins (known: {})",
+                    Proto::ALL.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                ),
+            }
+        }
+        cfg.plugins = ps;
+    }
+    let dirs = [
+        (Proto::Dhcp, &args.dhcp_dump_dir),
+        (Proto::Dns, &args.dns_dump_dir),
+        (Proto::Ftp, &args.ftp_dump_dir),
+        (Proto::Gtpv1, &args.gtpv1_dump_dir),
+        (Proto::Http, &args.http_dump_dir),
+        (Proto::Imap, &args.imap_dump_dir),
+        (Proto::Pop, &args.pop_dump_dir),
+        (Proto::Radius, &args.radius_dump_dir),
+        (Proto::Sip, &args.sip_dump_dir),
+        (Proto::Smtp, &args.smtp_dump_dir),
+    ];
+    for (p, d) in dirs {
+        if let Some(d) = d {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create --{}-dump-dir {}", p.name(), d.display()))?;
+            cfg.dump_dirs.push((p, d.clone()));
+        }
+    }
+    cfg.progress = std::io::stderr().is_terminal();
+
+    let mut outputs: Vec<Box<dyn Output>> = Vec::new();
+    if let Some(j) = &args.json {
+        let w: Box<dyn Write + Send> = if j == "-" {
+            Box::new(BufWriter::new(std::io::stdout()))
+        } else {
+            Box::new(BufWriter::new(File::create(j).with_context(|| format!("cannot create --json file {j}"))?))
+        };
+        outputs.push(Box::new(JsonOutput::new(w)));
+    }
+
+    let mut hooks: Vec<HookFactory> = Vec::new();
+    if let Some(script) = &args.lua {
+        hooks.push(lua_compat::factory(script.clone(), cfg.plugins.clone()));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed)).context("cannot install the signal handler")?;
+    }
+    let summary = engine::run(&cfg, hooks, outputs, stop)?;
+    print_summary(&summary);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &RunSummary) {
+    let st = &s.stats;
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(
+        e,
+        "[SUMMARY] packets {} bytes {} flows exported {} dropped by hooks {} evicted early {} in {:.2}s",
+        st.packets, st.bytes, st.flows_exported, st.flows_dropped, st.flows_evicted, s.elapsed_secs
+    );
+    if st.malformed_total() > 0 {
+        let parts: Vec<String> =
+            Malformed::ALL.iter().filter(|m| st.malformed[m.index()] > 0).map(|m| format!("{} {}", m.name(), st.malformed[m.index()])).collect();
+        let _ = writeln!(e, "[SUMMARY] malformed packets {}: {}", st.malformed_total(), parts.join(", "));
+    }
+    if st.datagrams_reassembled + st.datagrams_incomplete > 0 {
+        let _ = writeln!(e, "[SUMMARY] fragmented datagrams reassembled {} incomplete {}", st.datagrams_reassembled, st.datagrams_incomplete);
+    }
+    if st.tcp_gaps > 0 {
+        let _ = writeln!(e, "[SUMMARY] TCP stream gaps skipped {}", st.tcp_gaps);
+    }
+    for h in &s.hooks {
+        let errs: u64 = h.errors.iter().map(|(_, n)| n).sum();
+        let mean = if h.calls > 0 { h.total_ns / h.calls } else { 0 };
+        let detail: Vec<String> = h.errors.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let _ = writeln!(
+            e,
+            "[SUMMARY] hook {}: calls {} drops {} errors {}{} mean {} ns/call{}",
+            h.name,
+            h.calls,
+            h.drops,
+            errs,
+            if detail.is_empty() { String::new() } else { format!(" ({})", detail.join(", ")) },
+            mean,
+            if h.disabled { " DISABLED" } else { "" }
+        );
+    }
+    for d in s.dumps.iter().filter(|d| d.errors > 0) {
+        let _ = writeln!(e, "[SUMMARY] {} dump write errors {}", d.proto, d.errors);
+    }
+    if s.output_errors > 0 {
+        let _ = writeln!(e, "[SUMMARY] output errors {}", s.output_errors);
+    }
+    if let Some((recv, drop, ifdrop)) = s.pcap_stats {
+        let _ = writeln!(e, "[SUMMARY] pcap received {recv} dropped {drop} interface dropped {ifdrop}");
+    }
+    if let Some(b) = &s.broken {
+        let _ = writeln!(e, "[WARN] capture file broken {b}; flows up to there were exported");
+    }
+}

@@ -1,0 +1,75 @@
+//! Shared helpers for the integration tests: run the real binary on a real
+//! capture and read its JSON output.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Map, Value};
+
+pub type Flow = Map<String, Value>;
+
+/// `../shared/pcaps/<rel>` seen from the repository root.
+pub fn pcap(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pcaps").join(rel);
+    assert!(p.exists(), "test capture {} is missing", p.display());
+    p
+}
+
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub fn flowhook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowhook")).args(args).output().expect("run flowhook")
+}
+
+/// Runs with `--json -` and returns the flows, asserting success.
+pub fn json_flows(capture: &Path, extra: &[&str]) -> Vec<Flow> {
+    let mut args = vec!["-i", capture.to_str().unwrap(), "--json", "-"];
+    args.extend_from_slice(extra);
+    let out = flowhook(&args);
+    assert!(out.status.success(), "flowhook failed: {}", String::from_utf8_lossy(&out.stderr));
+    parse_json_lines(&String::from_utf8_lossy(&out.stdout))
+}
+
+pub fn parse_json_lines(s: &str) -> Vec<Flow> {
+    s.lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| match serde_json::from_str::<Value>(l) {
+            Ok(Value::Object(m)) => m,
+            other => panic!("not a JSON object: {l}: {other:?}"),
+        })
+        .collect()
+}
+
+pub fn s<'a>(f: &'a Flow, k: &str) -> &'a str {
+    f.get(k).and_then(Value::as_str).unwrap_or_else(|| panic!("{k} missing or not a string in {f:?}"))
+}
+
+pub fn i(f: &Flow, k: &str) -> i64 {
+    f.get(k).and_then(Value::as_i64).unwrap_or_else(|| panic!("{k} missing or not an integer in {f:?}"))
+}
+
+/// `addr:port` the way the oracle writes it (`[v6]:port`).
+pub fn endpoint(addr: &str, port: i64) -> String {
+    if addr.contains(':') {
+        format!("[{addr}]:{port}")
+    } else {
+        format!("{addr}:{port}")
+    }
+}
+
+/// Flows sorted by a canonical rendering, for order-independent comparison.
+pub fn canonical(flows: &[Flow]) -> Vec<String> {
+    let mut v: Vec<String> = flows
+        .iter()
+        .map(|f| {
+            let mut m = f.clone();
+            m.remove("nprobe.pid");
+            serde_json::to_string(&m).unwrap()
+        })
+        .collect();
+    v.sort();
+    v
+}
