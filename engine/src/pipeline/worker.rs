@@ -137,7 +137,8 @@ impl Worker {
                             ts_us,
                             frame_no: r.frame_no,
                         }),
-                        Err(m) => self.stats.malformed(m),
+                        // Every fragment frame of the datagram is counted as malformed.
+                        Err(m) => self.stats.malformed[m.index()] += r.pkts,
                     }
                 }
             }
