@@ -8,6 +8,7 @@
 //! field table (all of them, `""`/`0` when not seen).
 #![forbid(unsafe_code)]
 
+pub mod dns;
 pub mod l7;
 pub mod proto;
 
@@ -109,7 +110,13 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[]
+    &[dns::PLUGIN]
+}
+
+/// True when a flow's first packet is clearly a reply (a DNS response from
+/// port 53): the flow's initiator is then its receiver.
+pub fn first_packet_is_reply(l4: u8, sport: u16, _dport: u16, payload: &[u8]) -> bool {
+    l4 == crate::decode::ip::PROTO_UDP && dns::is_reply(sport, payload)
 }
 
 /// The plugin for `proto`.

@@ -69,8 +69,8 @@ pub struct Flow {
 impl Flow {
     /// A new flow from its first packet, deciding who the initiator is.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: u64, vlan: u16, has_vlan: bool, proto: u8, src: IpAddr, dst: IpAddr, sport: u16, dport: u16, tcp_flags_first: Option<u8>, ts_us: u64) -> Flow {
-        let is_reply = match tcp_flags_first {
+    pub fn new(id: u64, vlan: u16, has_vlan: bool, proto: u8, src: IpAddr, dst: IpAddr, sport: u16, dport: u16, tcp_flags_first: Option<u8>, reply_hint: bool, ts_us: u64) -> Flow {
+        let is_reply = reply_hint || match tcp_flags_first {
             Some(f) => f & (tcp_flags::SYN | tcp_flags::ACK) == (tcp_flags::SYN | tcp_flags::ACK) || (f & tcp_flags::SYN == 0 && sport < 1024 && dport >= 1024),
             None => sport < 1024 && dport >= 1024 && sport != 0,
         };

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::decode::frag::{Defrag, FragResult, Incomplete};
 use crate::decode::ip::{parse_ip, parse_l4, tcp_flags, L4View};
 use crate::decode::{locate_ip, Malformed};
-use crate::dissect::{DumpCtx, Expectation, ProbeCtx, Proto, L7};
+use crate::dissect::{self, DumpCtx, Expectation, ProbeCtx, Proto, L7};
 use crate::export::FlowRecord;
 use crate::flow::fields::build_table;
 use crate::flow::table::FlowTable;
@@ -200,7 +200,7 @@ impl Worker {
                     if reason == EndReason::Lifetime {
                         // The flow goes on as a new one, same roles and dissector state.
                         let app = std::mem::take(&mut old.app);
-                        let mut cont = Flow::new(p.frame_no, old.vlan, old.has_vlan, old.proto, old.cli, old.srv, old.cport, old.sport, None, p.ts_us);
+                        let mut cont = Flow::new(p.frame_no, old.vlan, old.has_vlan, old.proto, old.cli, old.srv, old.cport, old.sport, None, false, p.ts_us);
                         cont.cli = old.cli;
                         cont.srv = old.srv;
                         cont.cport = old.cport;
@@ -226,7 +226,8 @@ impl Worker {
                 }
             }
             let mut f = carry.unwrap_or_else(|| {
-                Flow::new(p.frame_no, p.vlan, p.has_vlan, p.proto, p.src, p.dst, p.l4.sport, p.l4.dport, flags, p.ts_us)
+                let reply = dissect::first_packet_is_reply(p.proto, p.l4.sport, p.l4.dport, p.l4.payload);
+                Flow::new(p.frame_no, p.vlan, p.has_vlan, p.proto, p.src, p.dst, p.l4.sport, p.l4.dport, flags, reply, p.ts_us)
             });
             if f.app.proto.is_none() && f.app.l7 == L7::UNKNOWN {
                 if let Some(e) = self.expectations.iter().position(|e| e.to == f.srv && e.port == f.sport && e.from.is_none_or(|a| a == f.cli)) {
