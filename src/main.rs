@@ -51,6 +51,15 @@ struct Args {
     /// nProbe-style Lua script with check<PROTO>Flow() functions.
     #[arg(long)]
     lua: Option<PathBuf>,
+    /// Instruction budget per Lua call (0: none).
+    #[arg(long = "lua-max-instructions", default_value_t = lua_compat::DEFAULT_MAX_INSTRUCTIONS)]
+    lua_max_instructions: u64,
+    /// Memory limit of the Lua state in MiB (0: none).
+    #[arg(long = "lua-max-memory", value_name = "MIB", default_value_t = lua_compat::DEFAULT_MAX_MEMORY >> 20)]
+    lua_max_memory_mb: usize,
+    /// Run the script without io, os, debug, require/load/dofile and bytecode.
+    #[arg(long = "lua-sandbox")]
+    lua_sandbox: bool,
     #[arg(long = "dhcp-dump-dir", value_name = "DIR")]
     dhcp_dump_dir: Option<PathBuf>,
     #[arg(long = "dns-dump-dir", value_name = "DIR")]
@@ -142,7 +151,7 @@ fn run() -> Result<ExitCode> {
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(j) = &args.json {
         let w: Box<dyn Write + Send> = if j == "-" {
-            Box::new(BufWriter::new(std::io::stdout()))
+            Box::new(engine::export::stdout::Stdout)
         } else {
             Box::new(BufWriter::new(File::create(j).with_context(|| format!("cannot create --json file {j}"))?))
         };
@@ -151,7 +160,12 @@ fn run() -> Result<ExitCode> {
 
     let mut hooks: Vec<HookFactory> = Vec::new();
     if let Some(script) = &args.lua {
-        hooks.push(lua_compat::factory(script.clone(), cfg.plugins.clone()));
+        let mut o = lua_compat::LuaOptions::new(script.clone());
+        o.plugins = cfg.plugins.clone();
+        o.max_instructions = args.lua_max_instructions;
+        o.max_memory = args.lua_max_memory_mb << 20;
+        o.sandbox = args.lua_sandbox;
+        hooks.push(lua_compat::factory(o));
     }
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -2,6 +2,7 @@
 
 pub mod dump;
 pub mod json;
+pub mod stdout;
 
 use crate::dissect::Proto;
 use crate::table::FieldTable;
