@@ -51,6 +51,18 @@ struct Args {
     /// nProbe-style Lua script with check<PROTO>Flow() functions.
     #[arg(long)]
     lua: Option<PathBuf>,
+    /// Sandboxed WebAssembly hook module (repeatable). Runs after --lua.
+    #[arg(long)]
+    wasm: Vec<PathBuf>,
+    /// Wall-clock budget per wasm hook call, in milliseconds.
+    #[arg(long = "hook-timeout-ms", default_value_t = engine::hook::wasm::DEFAULT_TIMEOUT_MS)]
+    hook_timeout_ms: u64,
+    /// Memory cap per wasm instance, in MiB.
+    #[arg(long = "wasm-max-memory", value_name = "MIB", default_value_t = engine::hook::wasm::DEFAULT_MAX_MEMORY >> 20)]
+    wasm_max_memory_mb: usize,
+    /// Consecutive failed calls after which a wasm hook is disabled.
+    #[arg(long = "hook-max-failures", default_value_t = engine::hook::wasm::DEFAULT_MAX_FAILURES)]
+    hook_max_failures: u32,
     /// Instruction budget per Lua call (0: none).
     #[arg(long = "lua-max-instructions", default_value_t = lua_compat::DEFAULT_MAX_INSTRUCTIONS)]
     lua_max_instructions: u64,
@@ -166,6 +178,14 @@ fn run() -> Result<ExitCode> {
         o.max_memory = args.lua_max_memory_mb << 20;
         o.sandbox = args.lua_sandbox;
         hooks.push(lua_compat::factory(o));
+    }
+    for w in &args.wasm {
+        let mut o = engine::hook::wasm::WasmOptions::new(w.clone());
+        o.timeout = Duration::from_millis(args.hook_timeout_ms.max(1));
+        o.max_memory = args.wasm_max_memory_mb << 20;
+        o.max_failures = args.hook_max_failures.max(1);
+        o.plugins = cfg.plugins.clone();
+        hooks.push(engine::hook::wasm::factory(o));
     }
 
     let stop = Arc::new(AtomicBool::new(false));

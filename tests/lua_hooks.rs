@@ -200,7 +200,8 @@ fn stateful_script_totals_do_not_depend_on_threads() {
     let (two, _, ok2) = run(&["-i", cap.to_str().unwrap(), "--lua", script.to_str().unwrap(), "--threads", "2"]);
     assert!(ok1 && ok2);
     assert_eq!(one, two);
-    // 192.168.115.8 made 14 DNS/LLMNR/mDNS transactions in this capture.
+    // 192.168.115.8 sent 14 DNS/LLMNR/mDNS queries in this capture
+    // (tshark -Y "(dns||llmnr||mdns) && ip.src==192.168.115.8 && dns.flags.response==0": 14 rows).
     assert!(one.contains("  1 192.168.115.8 "), "{one}");
     assert!(one.lines().next().unwrap().starts_with("DNS transactions: "), "{one}");
 }

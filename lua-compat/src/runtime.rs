@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use engine::dissect::Proto;
 use engine::export::stdout;
-use engine::hook::{Hook, HookReport, Verdict};
+use engine::hook::{FlowInput, Hook, HookReport, Verdict};
 use engine::table::FieldTable;
 use mlua::{Function, Lua, StdLib, Value as LuaValue, Variadic};
 
@@ -147,10 +147,10 @@ impl Hook for LuaHook {
         self.checks.iter().any(|c| c.proto == proto)
     }
 
-    fn call(&mut self, proto: Proto, table: &FieldTable) -> Verdict {
-        let Some(idx) = self.checks.iter().position(|c| c.proto == proto) else { return Verdict::Keep };
+    fn call(&mut self, input: &mut FlowInput<'_>) -> Verdict {
+        let Some(idx) = self.checks.iter().position(|c| c.proto == input.proto) else { return Verdict::Keep };
         let t0 = Instant::now();
-        let r = self.run(idx, table);
+        let r = self.run(idx, input.table);
         let c = &mut self.checks[idx];
         c.calls += 1;
         c.total_ns += t0.elapsed().as_nanos() as u64;

@@ -5,6 +5,10 @@
 //! reaches no output and is counted). Errors are the backend's to count and
 //! report; they never stop the probe and never lose the flow.
 
+#[cfg(feature = "wasm")]
+pub mod wasm;
+pub mod encode;
+
 use crate::dissect::Proto;
 use crate::table::FieldTable;
 
@@ -26,12 +30,38 @@ pub struct HookReport {
     pub disabled: bool,
 }
 
+/// What a hook receives for one flow: its protocol, the engine's table, and
+/// the table's flat encoding for wasm guests, made on first use and shared by
+/// every hook of the flow.
+pub struct FlowInput<'a> {
+    pub proto: Proto,
+    pub table: &'a FieldTable,
+    buf: &'a mut Vec<u8>,
+    encoded: bool,
+}
+
+impl<'a> FlowInput<'a> {
+    /// `buf` is a scratch buffer reused from flow to flow.
+    pub fn new(proto: Proto, table: &'a FieldTable, buf: &'a mut Vec<u8>) -> FlowInput<'a> {
+        FlowInput { proto, table, buf, encoded: false }
+    }
+
+    /// The table in the ABI's flat encoding ([`encode`]).
+    pub fn encoded(&mut self) -> &[u8] {
+        if !self.encoded {
+            encode::encode(self.proto, self.table, self.buf);
+            self.encoded = true;
+        }
+        self.buf
+    }
+}
+
 /// A loaded hook. Built and used on the exporter thread only.
 pub trait Hook {
     /// True when the hook has a check function for `proto`.
     fn wants(&self, proto: Proto) -> bool;
-    /// Runs the check function for `proto` on `table`.
-    fn call(&mut self, proto: Proto, table: &FieldTable) -> Verdict;
+    /// Runs the check function for the flow's protocol.
+    fn call(&mut self, input: &mut FlowInput<'_>) -> Verdict;
     /// End of input (an end-of-run callback, if the backend has one).
     fn finish(&mut self) {}
     fn report(&self) -> HookReport;

@@ -9,7 +9,7 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::dissect::{plugin, Proto};
 use crate::export::dump::DumpDir;
 use crate::export::{FlowRecord, Output};
-use crate::hook::{Hook, HookFactory, HookReport, Verdict};
+use crate::hook::{FlowInput, Hook, HookFactory, HookReport, Verdict};
 
 #[derive(Debug, Default, Clone)]
 pub struct DumpReport {
@@ -53,11 +53,13 @@ pub(super) fn run(
         .collect();
     let mut res = ExporterResult::default();
     let mut output_reported = false;
+    let mut scratch = Vec::with_capacity(4096);
     for rec in rx.iter() {
         let mut verdict = Verdict::Keep;
         if let Some(p) = rec.proto {
+            let mut input = FlowInput::new(p, &rec.table, &mut scratch);
             for h in hooks.iter_mut() {
-                if h.wants(p) && h.call(p, &rec.table) == Verdict::Drop {
+                if h.wants(p) && h.call(&mut input) == Verdict::Drop {
                     verdict = Verdict::Drop;
                 }
             }
