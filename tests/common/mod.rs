@@ -73,3 +73,37 @@ pub fn canonical(flows: &[Flow]) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Builds the example guests (once per test binary) and returns the
+/// directory of their `.wasm` files.
+pub fn guests() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let st = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .arg(repo("wasm-guests/Cargo.toml"))
+            .status()
+            .expect("run cargo for the wasm guests");
+        assert!(st.success(), "building wasm-guests failed (is the wasm32-unknown-unknown target installed? scripts/setup adds it)");
+    });
+    repo("wasm-guests/target/wasm32-unknown-unknown/release")
+}
+
+/// Every `.pcap`/`.pcapng` under `../shared/pcaps`, sorted.
+pub fn all_captures() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in std::fs::read_dir(pcap("")).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().path();
+                let n = f.to_string_lossy();
+                if n.ends_with(".pcap") || n.ends_with(".pcapng") {
+                    v.push(f);
+                }
+            }
+        }
+    }
+    v.sort();
+    v
+}

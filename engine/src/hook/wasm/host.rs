@@ -284,7 +284,11 @@ impl WasmHook {
         self.consecutive += 1;
         self.reported += 1;
         if self.reported <= REPORTED_ERRORS {
-            eprintln!("[WASM] {} call failed ({}): {}", self.name, REASONS[why], first_line(e));
+            let msg = match e.downcast_ref::<Trap>() {
+                Some(t) => t.to_string(),
+                None => e.root_cause().to_string(),
+            };
+            eprintln!("[WASM] {} call failed ({}): {msg}", self.name, REASONS[why]);
         }
         // The heap of a trapped instance may be inconsistent: start afresh.
         if why != 6 {

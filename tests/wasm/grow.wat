@@ -1,0 +1,10 @@
+;; Test fixture: grows memory until refused, past the --wasm-max-memory cap.
+(module
+
+  (memory (export "memory") 2)
+  (func (export "flowhook_abi_version") (result i32) (i32.const 1))
+  (func (export "flowhook_alloc") (param i32) (result i32) (i32.const 65536))
+  (func (export "checkDNSFlow") (param i32 i32) (result i32)
+    (loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1))))
+    (i32.const 0))
+)
