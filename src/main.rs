@@ -25,8 +25,11 @@ use engine::{Config, RunSummary};
 #[command(name = "flowhook", version, about = "Network flow probe with nProbe-style Lua hooks")]
 struct Args {
     /// Interface to capture on, or a pcap/pcapng file to read.
-    #[arg(short = 'i', long = "interface")]
-    interface: String,
+    #[arg(short = 'i', long = "interface", required_unless_present = "list_keys")]
+    interface: Option<String>,
+    /// Print the table keys of every plugin (Markdown, as in the README) and exit.
+    #[arg(long = "list-keys")]
+    list_keys: bool,
     /// BPF filter applied to the capture (live or file).
     #[arg(short = 'f', long = "filter")]
     filter: Option<String>,
@@ -106,12 +109,17 @@ fn main() -> ExitCode {
 
 fn run() -> Result<ExitCode> {
     let args = Args::parse();
-    let source = if std::path::Path::new(&args.interface).exists() {
-        Source::File(PathBuf::from(&args.interface))
-    } else if args.interface.contains('/') || args.interface.contains('.') {
-        bail!("capture file {} not found", args.interface);
+    if args.list_keys {
+        print!("{}", key_tables());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let iface = args.interface.clone().unwrap_or_default();
+    let source = if std::path::Path::new(&iface).exists() {
+        Source::File(PathBuf::from(&iface))
+    } else if iface.contains('/') || iface.contains('.') {
+        bail!("capture file {iface} not found");
     } else {
-        Source::Interface(args.interface.clone())
+        Source::Interface(iface)
     };
     let mut cfg = Config::new(source);
     cfg.bpf = args.filter.clone();
@@ -196,6 +204,25 @@ fn run() -> Result<ExitCode> {
     let summary = engine::run(&cfg, hooks, outputs, stop)?;
     print_summary(&summary);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The README's key tables, generated from the engine's field lists.
+fn key_tables() -> String {
+    use engine::table::{FieldDef, Kind};
+    let mut out = String::new();
+    let mut table = |title: &str, defs: &[FieldDef]| {
+        out.push_str(&format!("#### {title}\n\n| key | type | meaning |\n|---|---|---|\n"));
+        for d in defs {
+            let kind = if d.kind == Kind::Int { "integer" } else { "string" };
+            out.push_str(&format!("| `{}` | {kind} | {} |\n", d.key, d.doc.replace('|', "\\|")));
+        }
+        out.push('\n');
+    };
+    table("Common keys (every table)", engine::flow::fields::COMMON);
+    for p in engine::dissect::plugins() {
+        table(&format!("{} (`{}` table, `{}()`)", p.proto.name().to_uppercase(), p.proto.name(), p.proto.check_fn()), p.fields);
+    }
+    out
 }
 
 fn print_summary(s: &RunSummary) {
