@@ -8,7 +8,7 @@
 //! ([`dissect`]) and, when a flow ends, builds its [`table::FieldTable`] once.
 //! One exporter thread hands that table to every hook ([`hook`]) and output
 //! ([`export`]) in turn.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod capture;
 pub mod config;
@@ -16,6 +16,7 @@ pub mod decode;
 pub mod dissect;
 pub mod export;
 pub mod flow;
+pub mod geo;
 pub mod hook;
 pub mod pipeline;
 pub mod stats;
