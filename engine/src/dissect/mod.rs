@@ -8,9 +8,11 @@
 //! field table (all of them, `""`/`0` when not seen).
 #![forbid(unsafe_code)]
 
+pub mod dhcp;
 pub mod dns;
 pub mod l7;
 pub mod proto;
+pub mod radius;
 
 use std::net::IpAddr;
 
@@ -110,7 +112,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN]
+    &[dns::PLUGIN, dhcp::PLUGIN, radius::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
