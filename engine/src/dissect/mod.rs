@@ -11,6 +11,7 @@
 pub mod dns;
 pub mod l7;
 pub mod proto;
+pub mod sip;
 
 use std::net::IpAddr;
 
@@ -110,7 +111,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN]
+    &[dns::PLUGIN, sip::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
