@@ -589,3 +589,26 @@ fn huge_tcp_input_is_bounded() {
         }
     }
 }
+
+/// With the default timeouts the 25-minute 5060 flow of `sip/ndpi_sip.pcap`
+/// is exported as several flow records (lifetime 120 s, idle 60 s), each with
+/// a fresh dissector: together they still hold every message tshark sees.
+#[test]
+fn split_flows_keep_every_message() {
+    for rel in ["sip/ndpi_sip.pcap", "sip/zeek_sip-wireshark.pcap"] {
+        let rows = tsv(&pcap(&format!("{rel}.tshark.tsv")));
+        let flows = json_flows(&pcap(rel), &[]);
+        let mut pairs: Vec<(String, String)> = rows.iter().map(row_pair).collect();
+        pairs.dedup();
+        pairs.sort();
+        pairs.dedup();
+        let mut records = 0;
+        for p in &pairs {
+            let mine: Vec<&Flow> = flows.iter().filter(|f| flow_pair(f) == *p).collect();
+            records += mine.len();
+            let sum: i64 = mine.iter().map(|f| i(f, "sip.num_messages")).sum();
+            assert_eq!(sum as usize, rows.iter().filter(|r| row_pair(r) == *p).count(), "{rel}: {p:?}");
+        }
+        assert!(records > pairs.len(), "{rel}: expected the long flow to be split");
+    }
+}

@@ -23,6 +23,9 @@ pub const MAX_VALUE: usize = 512;
 /// Longest start line taken as SIP: RFC 3261 sets no limit, but a Request-URI
 /// longer than this is abuse, and the bound keeps the probe cheap.
 pub const MAX_START_LINE: usize = 2048;
+/// Longest method name taken as SIP: the registered ones have at most 9
+/// letters (SUBSCRIBE); extension methods are short tokens too.
+pub const MAX_METHOD: usize = 32;
 /// Digits read of a Content-Length or a CSeq number: more than this overflows
 /// any real length (and `u32`).
 const MAX_DIGITS: usize = 9;
@@ -151,7 +154,7 @@ pub fn start_line(line: &[u8]) -> Option<Start<'_>> {
     // Request-Line = Method SP Request-URI SP SIP-Version
     let sp1 = line.iter().position(|&c| c == b' ')?;
     let method = &line[..sp1];
-    if method.is_empty() || method.len() > 32 || !method.iter().all(|&c| is_token(c)) {
+    if method.is_empty() || method.len() > MAX_METHOD || !method.iter().all(|&c| is_token(c)) {
         return None;
     }
     let rest = &line[sp1 + 1..];
