@@ -13,6 +13,7 @@ pub mod dns;
 pub mod l7;
 pub mod proto;
 pub mod radius;
+pub mod sip;
 
 use std::net::IpAddr;
 
@@ -112,7 +113,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN, dhcp::PLUGIN, radius::PLUGIN]
+    &[dns::PLUGIN, dhcp::PLUGIN, radius::PLUGIN, sip::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
