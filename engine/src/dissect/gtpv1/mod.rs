@@ -19,7 +19,7 @@ pub mod fields;
 pub mod parser;
 pub mod tbcd;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
 use super::{Confidence, Dissector, DumpCtx, Plugin, ProbeCtx, Proto, L7};
@@ -68,7 +68,8 @@ fn new(ctx: &ProbeCtx) -> Box<dyn Dissector> {
         srv: ctx.srv,
         u_port: ctx.port_in(&[GTP_U_PORT]),
         txs: Vec::new(),
-        recent: VecDeque::new(),
+        recent: HashMap::new(),
+        order: VecDeque::new(),
         count: 0,
         gpdus: 0,
         gpdu_teid: [None; 2],
@@ -111,11 +112,10 @@ impl Tx {
     }
 }
 
-/// A remembered request.
+/// A remembered request: who sent it (`Dir` as u8), its type and sequence number.
+type RequestKey = (u8, u8, u16);
+
 struct Recent {
-    dir: Dir,
-    msg_type: u8,
-    seq: u16,
     /// Index in `txs` when the transaction was kept.
     tx: Option<usize>,
     answered: bool,
@@ -126,7 +126,9 @@ struct Gtpv1 {
     srv: IpAddr,
     u_port: bool,
     txs: Vec<Tx>,
-    recent: VecDeque<Recent>,
+    recent: HashMap<RequestKey, Recent>,
+    /// `recent`'s keys, oldest first, for eviction at [`MAX_RECENT`].
+    order: VecDeque<RequestKey>,
     count: u64,
     gpdus: u64,
     /// Header TEID of the first G-PDU each way (`Dir` as index).
@@ -160,17 +162,21 @@ impl Gtpv1 {
                 self.gpdu_teid[dir as usize].get_or_insert(m.header.teid);
             }
             Some(Kind::Request) => {
-                if self.recent.iter().any(|r| r.dir == dir && r.msg_type == t && r.seq == seq) {
+                let key = (dir as u8, t, seq);
+                if self.recent.contains_key(&key) {
                     return; // retransmission
                 }
                 let tx = self.push(Tx { ts_us, seq, req: Some(Self::side(dir, m)), rsp: None }, bytes);
-                if self.recent.len() >= MAX_RECENT {
-                    self.recent.pop_front();
+                if self.order.len() >= MAX_RECENT {
+                    if let Some(old) = self.order.pop_front() {
+                        self.recent.remove(&old);
+                    }
                 }
-                self.recent.push_back(Recent { dir, msg_type: t, seq, tx, answered: false });
+                self.recent.insert(key, Recent { tx, answered: false });
+                self.order.push_back(key);
             }
             Some(Kind::Response) => {
-                if let Some(r) = self.recent.iter_mut().rev().find(|r| r.dir != dir && u16::from(r.msg_type) + 1 == u16::from(t) && r.seq == seq) {
+                if let Some(r) = self.recent.get_mut(&(other(dir) as u8, t.wrapping_sub(1), seq)) {
                     if !r.answered {
                         r.answered = true;
                         if let Some(tx) = r.tx.and_then(|i| self.txs.get_mut(i)) {
@@ -198,6 +204,13 @@ impl Gtpv1 {
             Dir::ToServer => self.cli,
             Dir::ToClient => self.srv,
         }
+    }
+}
+
+fn other(dir: Dir) -> Dir {
+    match dir {
+        Dir::ToServer => Dir::ToClient,
+        Dir::ToClient => Dir::ToServer,
     }
 }
 
@@ -273,10 +286,9 @@ impl Dissector for Gtpv1 {
                 // The requester sent the request, or received the lone response.
                 let req_dir = match (&t.req, &t.rsp) {
                     (Some(s), _) => s.dir,
-                    (None, Some(Side { dir: Dir::ToServer, .. })) => Dir::ToClient,
-                    _ => Dir::ToServer,
+                    (None, Some(s)) => other(s.dir),
+                    (None, None) => Dir::ToServer,
                 };
-                let responder = if req_dir == Dir::ToServer { Dir::ToClient } else { Dir::ToServer };
                 let (req, rsp) = (t.req.as_ref(), t.rsp.as_ref());
                 let rai = t.pick(|i| i.rai.clone());
                 let uli = t.pick(|i| i.uli.clone());
@@ -285,7 +297,7 @@ impl Dissector for Gtpv1 {
                     "{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
                     t.ts_us / 1_000_000,
                     self.addr(req_dir),
-                    self.addr(responder),
+                    self.addr(other(req_dir)),
                     req.map_or(0, |s| s.msg_type),
                     req.map_or("<empty>", |s| parser::name(s.msg_type)),
                     rsp.map_or(0, |s| s.msg_type),
@@ -394,6 +406,22 @@ mod tests {
         let t = table(d.as_ref());
         assert_eq!(t.get("gtpv1.req_msg_type").and_then(|v| v.as_int()), Some(16));
         assert_eq!(t.get("gtpv1.end_user_imsi").and_then(|v| v.as_str().map(String::from)), Some("460004100000101".into()));
+    }
+
+    /// A capture that starts with the response: the flow's initiator is
+    /// the responder. c2s_* are what the initiator sent (the response's
+    /// TEIDs); the dump line still names the requester, the receiver.
+    #[test]
+    fn lone_response() {
+        let mut d = new(&ctx(2123));
+        d.on_data(Dir::ToServer, &hex(parser::samples::CREATE_RSP), 5_000_000);
+        let t = table(d.as_ref());
+        let int = |k: &str| t.get(k).and_then(|v| v.as_int());
+        assert_eq!((int("gtpv1.req_msg_type"), int("gtpv1.rsp_msg_type")), (Some(0), Some(17)));
+        assert_eq!((int("gtpv1.c2s_teid_data"), int("gtpv1.s2c_teid_data")), (Some(0x10000085), Some(0)));
+        assert_eq!((int("gtpv1.response_cause"), int("gtpv1.num_transactions")), (Some(128), Some(1)));
+        let line = d.dump_lines(&dump_ctx()).remove(0);
+        assert!(line.starts_with("5 10.100.200.33 192.169.100.1 0 <empty> 17 Create_PDP_Context_Response 128 4875 <empty> <empty> 0x10000085 0x10000080 192.168.252.130 "), "{line}");
     }
 
     fn dump_ctx() -> DumpCtx {
