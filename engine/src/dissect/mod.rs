@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dns;
+pub mod http;
 pub mod l7;
 pub mod proto;
 
@@ -110,7 +111,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN]
+    &[dns::PLUGIN, http::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
