@@ -300,7 +300,7 @@ fn ndpi_flows(rel: &str) -> Vec<Ndpi> {
         let mut fields = HashMap::new();
         for part in rest.split('[').skip(1) {
             if let Some((k, v)) = part.split_once(": ") {
-                fields.entry(k.to_string()).or_insert_with(|| v.trim_end_matches(']').trim_end_matches("]").to_string());
+                fields.entry(k.to_string()).or_insert_with(|| v.trim_end_matches(']').to_string());
             }
         }
         let confidence = fields.get("Confidence").cloned().unwrap_or_default();
