@@ -11,6 +11,7 @@
 pub mod dhcp;
 pub mod dns;
 pub mod gtpv1;
+pub mod http;
 pub mod l7;
 pub mod proto;
 pub mod radius;
@@ -114,7 +115,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN, dhcp::PLUGIN, radius::PLUGIN, sip::PLUGIN, gtpv1::PLUGIN]
+    &[dns::PLUGIN, http::PLUGIN, dhcp::PLUGIN, radius::PLUGIN, sip::PLUGIN, gtpv1::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
