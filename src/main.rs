@@ -75,6 +75,12 @@ struct Args {
     /// Run the script without io, os, debug, require/load/dofile and bytecode.
     #[arg(long = "lua-sandbox")]
     lua_sandbox: bool,
+    /// MaxMind ASN database (GeoLite2-ASN.mmdb): fills dns.as, flow.src_as, flow.dst_as.
+    #[arg(long = "as-list", value_name = "MMDB")]
+    as_list: Option<PathBuf>,
+    /// MaxMind City database (GeoLite2-City.mmdb): fills dns.clientcountry, dns.clientcity, flow.*_country.
+    #[arg(long = "city-list", value_name = "MMDB")]
+    city_list: Option<PathBuf>,
     #[arg(long = "dhcp-dump-dir", value_name = "DIR")]
     dhcp_dump_dir: Option<PathBuf>,
     #[arg(long = "dns-dump-dir", value_name = "DIR")]
@@ -166,6 +172,8 @@ fn run() -> Result<ExitCode> {
             cfg.dump_dirs.push((p, d.clone()));
         }
     }
+    cfg.as_db = args.as_list.clone();
+    cfg.city_db = args.city_list.clone();
     cfg.progress = std::io::stderr().is_terminal();
 
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();

@@ -34,6 +34,10 @@ pub struct Config {
     pub plugins: Vec<Proto>,
     /// Per-plugin dump directories.
     pub dump_dirs: Vec<(Proto, PathBuf)>,
+    /// MaxMind ASN database (`--as-list`).
+    pub as_db: Option<PathBuf>,
+    /// MaxMind City database (`--city-list`).
+    pub city_db: Option<PathBuf>,
     /// Show a progress line on stderr (set by the binary when stderr is a tty).
     pub progress: bool,
 }
@@ -49,6 +53,8 @@ impl Config {
             threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             plugins: Proto::ALL.to_vec(),
             dump_dirs: Vec::new(),
+            as_db: None,
+            city_db: None,
             progress: false,
         }
     }

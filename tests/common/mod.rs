@@ -107,3 +107,34 @@ pub fn all_captures() -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Copies an Ethernet/IPv4 capture to a temp file with IPv4 addresses
+/// replaced (in the IP header only), for tests that need addresses from
+/// networks a database covers. Checksums are left as they were.
+pub fn rewrite_ipv4(src: &Path, map: &[([u8; 4], [u8; 4])], name: &str) -> PathBuf {
+    let b = std::fs::read(src).unwrap();
+    assert_eq!(&b[0..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian microsecond pcap expected");
+    assert_eq!(b[20], 1, "Ethernet link type expected");
+    let mut out = b[..24].to_vec();
+    let mut at = 24;
+    while at + 16 <= b.len() {
+        let caplen = u32::from_le_bytes(b[at + 8..at + 12].try_into().unwrap()) as usize;
+        let mut frame = b[at + 16..at + 16 + caplen].to_vec();
+        if frame.len() >= 34 && frame[12..14] == [0x08, 0x00] {
+            for off in [26, 30] {
+                for (from, to) in map {
+                    if frame[off..off + 4] == from[..] {
+                        frame[off..off + 4].copy_from_slice(to);
+                        break;
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&b[at..at + 16]);
+        out.extend_from_slice(&frame);
+        at += 16 + caplen;
+    }
+    let p = std::env::temp_dir().join(format!("flowhook-{}-{name}", std::process::id()));
+    std::fs::write(&p, out).unwrap();
+    p
+}

@@ -86,6 +86,10 @@ pub trait Dissector: Send {
     fn take_expectations(&mut self) -> Vec<Expectation> {
         Vec::new()
     }
+    /// Fills the plugin's GeoIP keys (DNS: the client's AS, country, city)
+    /// with `lookup`, which answers from the flow's endpoints already looked
+    /// up, or the databases. Called only when databases are loaded.
+    fn enrich(&self, _t: &mut FieldTable, _lookup: &dyn Fn(IpAddr) -> crate::geo::GeoInfo) {}
     /// Bytes the dissector gave up on because a bound was hit.
     fn truncated(&self) -> u64 {
         0

@@ -1,6 +1,7 @@
 //! The common keys every flow's table starts with (nProbe's documented Lua
 //! keys, then its flow counters), and the table builder.
 
+use crate::geo::{self, Geo};
 use crate::table::{FieldDef, FieldTable};
 
 use super::Flow;
@@ -27,11 +28,12 @@ pub const VLAN: FieldDef = FieldDef::int("flow.vlan", "Outermost 802.1Q VLAN id;
 /// The common keys, in table order (`flow.vlan` only when tagged).
 pub const COMMON: &[FieldDef] = &[
     PID, ID, FROM, TO, SPORT, DPORT, DURATION, BEGIN, END, L7_PROTO, L7_PROTO_NAME, PROTOCOL, IN_PKTS, IN_BYTES, OUT_PKTS,
-    OUT_BYTES, TCP_FLAGS, VLAN,
+    OUT_BYTES, TCP_FLAGS, geo::SRC_AS, geo::DST_AS, geo::SRC_COUNTRY, geo::DST_COUNTRY, VLAN,
 ];
 
-/// Builds the flow's table: common keys, then the plugin's keys.
-pub fn build_table(flow: &Flow, pid: u32) -> FieldTable {
+/// Builds the flow's table: common keys, then the plugin's keys. With GeoIP
+/// databases, each endpoint is looked up once here.
+pub fn build_table(flow: &Flow, pid: u32, geo: Option<&Geo>) -> FieldTable {
     let mut t = FieldTable::with_capacity(COMMON.len() + 24);
     t.push(&PID, pid);
     t.push(&ID, flow.id);
@@ -50,11 +52,22 @@ pub fn build_table(flow: &Flow, pid: u32) -> FieldTable {
     t.push(&OUT_PKTS, flow.pkts[1]);
     t.push(&OUT_BYTES, flow.bytes[1]);
     t.push(&TCP_FLAGS, flow.tcp_flags);
+    let (src, dst) = match geo {
+        Some(g) => (g.lookup(flow.cli), g.lookup(flow.srv)),
+        None => Default::default(),
+    };
+    t.push(&geo::SRC_AS, src.asn);
+    t.push(&geo::DST_AS, dst.asn);
+    t.push(&geo::SRC_COUNTRY, src.country.as_str());
+    t.push(&geo::DST_COUNTRY, dst.country.as_str());
     if flow.has_vlan {
         t.push(&VLAN, flow.vlan);
     }
     if let Some(d) = flow.app.dissector.as_ref() {
         d.push_fields(&mut t);
+        if let Some(g) = geo {
+            d.enrich(&mut t, &|ip| if ip == flow.cli { src.clone() } else if ip == flow.srv { dst.clone() } else { g.lookup(ip) });
+        }
     }
     t
 }

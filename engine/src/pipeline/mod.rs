@@ -40,6 +40,8 @@ pub enum RunError {
     Capture(#[from] CaptureError),
     #[error("{0}")]
     Hook(String),
+    #[error(transparent)]
+    Geo(#[from] crate::geo::GeoError),
     #[error("cannot start thread: {0}")]
     Thread(std::io::Error),
 }
@@ -81,6 +83,11 @@ pub(crate) enum WorkMsg {
 /// Runs the probe until the source ends or `stop` is set.
 pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>, stop: Arc<AtomicBool>) -> Result<RunSummary, RunError> {
     let started = Instant::now();
+    let geo = if cfg.as_db.is_some() || cfg.city_db.is_some() {
+        Some(Arc::new(crate::geo::Geo::open(cfg.as_db.as_deref(), cfg.city_db.as_deref())?))
+    } else {
+        None
+    };
     let mut src = PacketSource::open(&cfg.source, cfg.bpf.as_deref())?;
     let linktype = src.linktype();
     let n = cfg.threads.max(1);
@@ -108,7 +115,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
     for i in 0..n {
         let (tx, rx) = bounded(WORKER_QUEUE);
         worker_tx.push(tx);
-        let w = worker::Worker::new(cfg, exp_tx.clone(), n);
+        let w = worker::Worker::new(cfg, exp_tx.clone(), n, geo.clone());
         workers.push(std::thread::Builder::new().name(format!("flows-{i}")).spawn(move || w.run(rx)).map_err(RunError::Thread)?);
     }
     drop(exp_tx);

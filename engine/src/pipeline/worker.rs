@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -16,6 +17,7 @@ use crate::decode::{locate_ip, Malformed};
 use crate::dissect::{self, DumpCtx, Expectation, ProbeCtx, Proto, L7};
 use crate::export::FlowRecord;
 use crate::flow::fields::build_table;
+use crate::geo::Geo;
 use crate::flow::table::FlowTable;
 use crate::flow::{Dir, EndReason, Flow, FlowKey, TCP_CLOSE_GRACE_US};
 use crate::stats::Stats;
@@ -38,6 +40,7 @@ pub(super) struct Worker {
     pid: u32,
     now_us: u64,
     dumps: HashMap<Proto, ()>,
+    geo: Option<Arc<Geo>>,
 }
 
 fn us(d: Duration) -> u64 {
@@ -59,7 +62,7 @@ struct PktFacts<'a> {
 }
 
 impl Worker {
-    pub(super) fn new(cfg: &Config, out: Sender<FlowRecord>, shards: usize) -> Worker {
+    pub(super) fn new(cfg: &Config, out: Sender<FlowRecord>, shards: usize, geo: Option<Arc<Geo>>) -> Worker {
         Worker {
             flows: FlowTable::new(),
             closed: Vec::new(),
@@ -74,6 +77,7 @@ impl Worker {
             pid: std::process::id(),
             now_us: 0,
             dumps: cfg.dump_dirs.iter().map(|(p, _)| (*p, ())).collect(),
+            geo,
         }
     }
 
@@ -287,7 +291,7 @@ impl Worker {
         for s in &f.app.streams {
             self.stats.tcp_gaps += u64::from(s.gaps);
         }
-        let table = build_table(&f, self.pid);
+        let table = build_table(&f, self.pid, self.geo.as_deref());
         let proto = f.app.proto;
         let dump = match (proto, f.app.dissector.as_ref()) {
             (Some(p), Some(d)) if self.dumps.contains_key(&p) => d.dump_lines(&DumpCtx {

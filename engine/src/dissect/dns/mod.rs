@@ -197,6 +197,14 @@ impl Dissector for Dns {
         t.push(&NUM_QUERIES, self.count);
     }
 
+    fn enrich(&self, t: &mut FieldTable, lookup: &dyn Fn(IpAddr) -> crate::geo::GeoInfo) {
+        let Some(tx) = self.txs.first() else { return };
+        let g = lookup(tx.client);
+        t.set(&fields::AS, g.asn);
+        t.set(&fields::CLIENTCOUNTRY, g.country);
+        t.set(&fields::CLIENTCITY, g.city);
+    }
+
     fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
         let e = |s: &str| if s.is_empty() { "<empty>".to_string() } else { s.replace(char::is_whitespace, "_") };
         self.txs
