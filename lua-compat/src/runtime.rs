@@ -19,7 +19,8 @@ pub const END_CALLBACK: &str = "flowhookEnd";
 struct Check {
     proto: Proto,
     func: Function,
-    global: mlua::LuaString,
+    /// Name of the protocol's global table (`dns`), NUL-terminated for the C API.
+    global: std::ffi::CString,
     filler: Filler,
     calls: u64,
     drops: u64,
@@ -35,7 +36,6 @@ pub struct LuaHook {
     checks: Vec<Check>,
     interner: Interner,
     budget: Budget,
-    max_memory: usize,
     end: Option<Function>,
 }
 
@@ -80,31 +80,25 @@ impl LuaHook {
                 );
                 continue;
             }
-            let global = lua.create_string(p.name()).map_err(|e| e.to_string())?;
+            let global = std::ffi::CString::new(p.name()).map_err(|e| e.to_string())?;
             let filler = Filler::new(&lua).map_err(|e| e.to_string())?;
             checks.push(Check { proto: p, func, global, filler, calls: 0, drops: 0, errors: [0; 3], total_ns: 0 });
         }
         let end = lua.globals().get::<Function>(END_CALLBACK).ok();
         eprintln!("[LUA] Successfully interpreted {path}");
         eprintln!("{} plugin(s) enabled", checks.len());
-        Ok(LuaHook { lua, name: format!("lua:{path}"), checks, interner: Interner::default(), budget, max_memory: opts.max_memory, end })
+        let interner = Interner::new(&lua).map_err(|e| e.to_string())?;
+        Ok(LuaHook { lua, name: format!("lua:{path}"), checks, interner, budget, end })
     }
 
     /// Runs one check; returns its verdict or the error.
     fn run(&mut self, idx: usize, table: &FieldTable) -> mlua::Result<Verdict> {
         let lua = &self.lua;
         let c = &mut self.checks[idx];
-        // Filling with the memory limit lifted keeps mlua on its unprotected
-        // fast path (a limit makes every table write a protected call, which
-        // tripled the cost per call); the engine's table is bounded anyway.
-        if self.max_memory > 0 {
-            lua.set_memory_limit(0)?;
-        }
-        let filled = c.filler.fill(lua, &mut self.interner, table).and_then(|_| lua.globals().raw_set(&c.global, &c.filler.table));
-        if self.max_memory > 0 {
-            lua.set_memory_limit(self.max_memory)?;
-        }
-        filled?;
+        // One protected raw-API call fills the table and sets the global; with
+        // the memory limit on, an allocation failure there is a memory error
+        // of this call like any other.
+        c.filler.fill(lua, &mut self.interner, table, &c.global)?;
         self.budget.reset();
         let r: LuaValue = c.func.call(())?;
         Ok(if matches!(r, LuaValue::Boolean(false)) { Verdict::Drop } else { Verdict::Keep })

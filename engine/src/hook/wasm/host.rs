@@ -112,12 +112,15 @@ fn start_ticker(engine: &Engine, period: Duration) {
     });
 }
 
-fn shared_engine() -> Result<Engine, String> {
-    static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
-    ENGINE
+/// One wasmtime engine per process and per interruption mode (epoch
+/// interruption is an engine setting; `--hook-timeout-ms 0` asks for none,
+/// which only benchmarks should want).
+fn shared_engine(epoch: bool) -> Result<Engine, String> {
+    static ENGINES: [OnceLock<Result<Engine, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+    ENGINES[usize::from(epoch)]
         .get_or_init(|| {
             let mut c = Config::new();
-            c.epoch_interruption(true);
+            c.epoch_interruption(epoch);
             c.max_wasm_stack(MAX_WASM_STACK);
             Engine::new(&c).map_err(|e| e.to_string())
         })
@@ -150,7 +153,8 @@ impl WasmHook {
     pub fn load(opts: &WasmOptions) -> Result<WasmHook, String> {
         let path = opts.path.display().to_string();
         let bytes = std::fs::read(&opts.path).map_err(|e| format!("[WASM] cannot read {path}: {e}"))?;
-        let engine = shared_engine().map_err(|e| format!("[WASM] cannot start wasmtime: {e}"))?;
+        let epoch = !opts.timeout.is_zero();
+        let engine = shared_engine(epoch).map_err(|e| format!("[WASM] cannot start wasmtime: {e}"))?;
         let module = Module::new(&engine, &bytes).map_err(|e| format!("[WASM] {path} is not a valid WebAssembly module: {}", first_line(&e)))?;
         for imp in module.imports() {
             let is_print = imp.module() == IMPORT_MODULE && imp.name() == IMPORT_PRINT;
@@ -187,8 +191,12 @@ impl WasmHook {
             .map_err(|e| format!("[WASM] {e}"))?;
         let pre = linker.instantiate_pre(&module).map_err(|e| format!("[WASM] {path}: {}", first_line(&e)))?;
         let period = (opts.timeout / TICKS_PER_DEADLINE as u32).max(Duration::from_millis(1));
-        start_ticker(&engine, period);
-        let deadline_ticks = (opts.timeout.as_nanos() / period.as_nanos().max(1)) as u64 + 1;
+        let deadline_ticks = if epoch {
+            start_ticker(&engine, period);
+            (opts.timeout.as_nanos() / period.as_nanos().max(1)) as u64 + 1
+        } else {
+            0
+        };
         let mut h = WasmHook {
             name: format!("wasm:{path}"),
             engine,
@@ -224,14 +232,17 @@ impl WasmHook {
     fn instantiate(&self) -> Result<Instance, String> {
         let limits = StoreLimitsBuilder::new().memory_size(self.opts.max_memory).instances(1).memories(1).tables(4).trap_on_grow_failure(true).build();
         let mut store = Store::new(&self.engine, HostState { limits, printed: 0, print_cut: 0 });
-        store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.deadline_ticks);
+        // `--wasm-max-memory 0`: no cap (benchmarks only).
+        if self.opts.max_memory > 0 {
+            store.limiter(|s| &mut s.limits);
+        }
+        self.arm(&mut store);
         let instance = self.pre.instantiate(&mut store).map_err(|e| first_line(&e))?;
         let memory = instance.get_memory(&mut store, "memory").ok_or("the module exports no memory named \"memory\"")?;
         let version = instance
             .get_typed_func::<(), u32>(&mut store, EXPORT_VERSION)
             .map_err(|_| format!("the module does not export {EXPORT_VERSION}() -> i32"))?;
-        store.set_epoch_deadline(self.deadline_ticks);
+        self.arm(&mut store);
         let v = version.call(&mut store, ()).map_err(|e| first_line(&e))?;
         if v != ABI_VERSION {
             return Err(format!("the module speaks ABI version {v}, this probe speaks {ABI_VERSION}"));
@@ -253,6 +264,12 @@ impl WasmHook {
         Ok(Instance { store, memory, alloc, checks, end, buf: (0, 0) })
     }
 
+    fn arm(&self, store: &mut Store<HostState>) {
+        if self.deadline_ticks > 0 {
+            store.set_epoch_deadline(self.deadline_ticks);
+        }
+    }
+
     fn run(&mut self, input: &mut FlowInput<'_>) -> wasmtime::Result<Verdict> {
         if self.inst.is_none() {
             self.inst = Some(self.instantiate().map_err(wasmtime::Error::msg)?);
@@ -261,7 +278,9 @@ impl WasmHook {
         let Some(f) = inst.checks.iter().find(|(p, _)| *p == input.proto).map(|(_, f)| f.clone()) else { return Ok(Verdict::Keep) };
         let bytes = input.encoded();
         let len = bytes.len() as u32;
-        inst.store.set_epoch_deadline(self.deadline_ticks);
+        if self.deadline_ticks > 0 {
+            inst.store.set_epoch_deadline(self.deadline_ticks);
+        }
         inst.store.data_mut().printed = 0;
         if inst.buf.1 < len {
             // Ask for room to spare so that growth is rare.
@@ -338,7 +357,9 @@ impl Hook for WasmHook {
         }
         if let Some(inst) = self.inst.as_mut() {
             if let Some(end) = inst.end.clone() {
-                inst.store.set_epoch_deadline(self.deadline_ticks);
+                if self.deadline_ticks > 0 {
+                    inst.store.set_epoch_deadline(self.deadline_ticks);
+                }
                 inst.store.data_mut().printed = 0;
                 if let Err(e) = end.call(&mut inst.store, ()) {
                     eprintln!("[WASM] {} {EXPORT_END}() failed: {}", self.name, first_line(&e));
