@@ -9,8 +9,14 @@
 #![forbid(unsafe_code)]
 
 pub mod dns;
+pub mod ftp;
+pub mod imap;
 pub mod l7;
+pub mod lines;
+pub mod pop;
 pub mod proto;
+pub mod sasl;
+pub mod smtp;
 
 use std::net::IpAddr;
 
@@ -110,7 +116,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN]
+    &[dns::PLUGIN, smtp::PLUGIN, pop::PLUGIN, imap::PLUGIN, ftp::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
