@@ -12,5 +12,6 @@ pub const NUM_COMMANDS: FieldDef = FieldDef::int("ftp.num_commands", "Client com
 pub const ALL: &[FieldDef] = &[LOGIN, PASSWORD, COMMAND, COMMAND_RET_CODE, NUM_COMMANDS];
 
 /// One line per command. nProbe documents no FTP dump columns; these follow
-/// the DNS header's style. RetCode is the final (non-1xx) reply code.
-pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] Server[ascii:32] Login[ascii:64] Command[ascii:16] Argument[ascii] RetCode[uint]";
+/// the DNS header's style, with the ports added so that a line names its
+/// connection. RetCode is the final (non-1xx) reply code.
+pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] ClientPort[uint] Server[ascii:32] ServerPort[uint] Login[ascii:64] Command[ascii:16] Argument[ascii] RetCode[uint]";

@@ -43,6 +43,10 @@ pub const MAX_COMMANDS: usize = 4096;
 pub const MAX_PENDING: usize = 128;
 /// Argument and login columns are cut at this length.
 const MAX_TEXT: usize = 512;
+/// Replies (or commands) skipped over when putting a reply on its command
+/// after a loss: a lost segment rarely holds more than two of them, and a
+/// longer reach would pair across a repeated cycle of commands.
+pub const MAX_SKIP: usize = 2;
 /// Announced data channels held until the worker takes them (it does after
 /// every packet, so only a flood within one segment run comes near it).
 pub const MAX_EXPECTATIONS: usize = 256;
@@ -82,6 +86,9 @@ enum Kind {
 
 struct Pending {
     verb: String,
+    /// When the command was handed over (a run of commands held behind a
+    /// lost segment shares one time).
+    ts_us: u64,
     idx: Option<usize>,
     /// The command's number (1-based), to know the last command's reply.
     seq: u64,
@@ -115,6 +122,11 @@ struct State {
     /// Final replies that came with no command awaiting one: the command was
     /// lost, or is held back behind a lost client segment and will come late.
     orphans: VecDeque<u16>,
+    /// A command came since the last final reply: orphans left unclaimed
+    /// by that run of commands are stale at the next reply.
+    cmd_since_reply: bool,
+    /// When the last final reply was put on a command.
+    last_reply_us: u64,
     /// Inside a multi-line reply with this code.
     multi: Option<u16>,
     exp: Vec<Expectation>,
@@ -139,6 +151,8 @@ impl Default for State {
             last_code: 0,
             pending: VecDeque::new(),
             orphans: VecDeque::new(),
+            cmd_since_reply: false,
+            last_reply_us: 0,
             multi: None,
             exp: Vec::new(),
             tls_asked: false,
@@ -199,11 +213,21 @@ impl State {
             self.cmds.push(Cmd { ts_us, login: Arc::clone(&self.attempt_login), verb: verb.clone(), arg: arg_s, code: 0 });
             self.cmds.len() - 1
         });
-        let p = Pending { verb, idx, seq: self.count, kind };
+        let p = Pending { verb, ts_us, idx, seq: self.count, kind };
+        self.cmd_since_reply = true;
+        // FTP is lock-step (RFC 959 5.4): a client sends a command once the
+        // one before is answered. Commands still awaiting a reply although
+        // a reply came after the newest of them were answered unseen (both
+        // directions lost data): dropping them keeps the later replies on
+        // their own commands instead of shifted onto old ones.
+        if self.pending.back().is_some_and(|b| self.last_reply_us > b.ts_us) {
+            self.pending.clear();
+        }
         // A command that comes after its reply (it was held behind a lost
-        // segment): its reply is the first orphan that fits it.
-        while let Some(code) = self.orphans.pop_front() {
-            if parser::fits(&p.verb, code) {
+        // segment): its reply is among the first orphans.
+        if let Some(at) = self.orphans.iter().take(MAX_SKIP + 1).position(|&c| parser::fits(&p.verb, c)) {
+            self.orphans.drain(..at);
+            if let Some(code) = self.orphans.pop_front() {
                 return self.complete(p, code);
             }
         }
@@ -213,18 +237,18 @@ impl State {
         self.pending.push_back(p);
     }
 
-    fn server_line(&mut self, line: &[u8]) {
+    fn server_line(&mut self, line: &[u8], ts_us: u64) {
         if let Some(code) = self.multi {
             // RFC 959 4.2: the reply ends with a line "ddd " (or a bare "ddd") of the same code.
             if lines::reply(line).is_some_and(|r| r.last && r.code == code) {
                 self.multi = None;
-                self.reply(code, line);
+                self.reply(code, line, ts_us);
             }
             return;
         }
         let Some(r) = lines::reply(line) else { return };
         if r.last {
-            self.reply(r.code, line);
+            self.reply(r.code, line, ts_us);
         } else {
             self.multi = Some(r.code);
             // 227/229 data is on the first line when a server sends them multi-line.
@@ -263,24 +287,29 @@ impl State {
         self.exp.push(Expectation { from, to, port, l7: L7::FTP_DATA });
     }
 
-    fn reply(&mut self, code: u16, line: &[u8]) {
+    fn reply(&mut self, code: u16, line: &[u8], ts_us: u64) {
         self.announce(code, line);
         // 1xx is a preliminary reply: the command's completion follows.
         if code < 200 {
             return;
         }
+        // Orphans no command of the last run claimed are stale.
+        if std::mem::take(&mut self.cmd_since_reply) {
+            self.orphans.clear();
+        }
         // Replies come in order: the first awaiting command the code fits;
-        // those before it lost their reply.
-        if let Some(at) = self.pending.iter().position(|p| parser::fits(&p.verb, code)) {
+        // those skipped lost their reply.
+        if let Some(at) = self.pending.iter().take(MAX_SKIP + 1).position(|p| parser::fits(&p.verb, code)) {
             self.pending.drain(..at);
             if let Some(p) = self.pending.pop_front() {
+                self.last_reply_us = ts_us;
                 self.complete(p, code);
             }
             return;
         }
         // Before any command: the greeting (or the reply to a command of
-        // the flow's previous lifetime part). After: an orphan, kept for a
-        // command still to come.
+        // the flow's previous lifetime part). After: an orphan (a reply to
+        // none of the next commands), kept for a command still to come.
         if self.count > 0 {
             if self.orphans.len() >= MAX_PENDING {
                 self.orphans.pop_front();
@@ -327,7 +356,7 @@ impl Dissector for Ftp {
             if let Piece::Line(l) = p {
                 match dir {
                     Dir::ToServer => st.client_line(l, ts_us),
-                    Dir::ToClient => st.server_line(l),
+                    Dir::ToClient => st.server_line(l, ts_us),
                 }
             }
             Then::Line
@@ -343,12 +372,12 @@ impl Dissector for Ftp {
         t.push(&fields::NUM_COMMANDS, self.st.count);
     }
 
-    fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
+    fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
         let e = lines::dump_col;
         self.st
             .cmds
             .iter()
-            .map(|c| format!("{} {} {} {} {} {} {}", c.ts_us / 1_000_000, self.st.cli, self.st.srv, e(&c.login), e(&c.verb), e(&c.arg), c.code))
+            .map(|c| format!("{} {} {} {} {} {} {} {} {}", c.ts_us / 1_000_000, ctx.cli, ctx.cport, ctx.srv, ctx.sport, e(&c.login), e(&c.verb), e(&c.arg), c.code))
             .collect()
     }
 
@@ -430,6 +459,53 @@ mod tests {
         feed(&mut d, Dir::ToClient, b"227 Entering Passive Mode (205,167,25,101,243,251).\r\n");
         let e: Vec<_> = d.take_expectations().iter().map(|e| (e.to.to_string(), e.port)).collect();
         assert_eq!(e, [("205.167.25.101".to_string(), 62459), ("10.167.25.101".to_string(), 62459)]);
+    }
+
+    fn feed_at(d: &mut Ftp, dir: Dir, b: &[u8], ts_us: u64) {
+        d.on_data(dir, b, ts_us);
+    }
+
+    fn codes(d: &Ftp) -> Vec<(&str, u16)> {
+        d.st.cmds.iter().map(|c| (c.verb.as_str(), c.code)).collect()
+    }
+
+    /// `mixed/zeek_ftp-cwd-navigation.pcap` frames 713-726: the client's
+    /// RETR segment (27 bytes at relative seq 3387) is missing from the
+    /// capture, so the client's next commands are handed over late, in one
+    /// run, after the server's replies to them: each takes its own reply
+    /// (the lost RETR's 226 is skipped), and the session goes on in step.
+    #[test]
+    fn replies_before_their_commands_after_a_loss() {
+        let mut d = ftp("10.3.22.91", "10.167.25.101");
+        feed_at(&mut d, Dir::ToServer, b"PASV\r\n", 1);
+        feed_at(&mut d, Dir::ToClient, b"227 Entering Passive Mode (205,167,25,101,241,103).\r\n", 2);
+        for r in ["150 Opening BINARY mode data connection for 720974-99999-2016.gz (24898 bytes)", "226 Transfer complete", "250 CWD command successful", "250 CWD command successful", "200 Type set to I", "227 Entering Passive Mode (205,167,25,101,246,107)."] {
+            feed_at(&mut d, Dir::ToClient, format!("{r}\r\n").as_bytes(), 3);
+        }
+        feed_at(&mut d, Dir::ToServer, b"CWD ../\r\nCWD 2013\r\nTYPE I\r\nPASV\r\n", 4);
+        feed_at(&mut d, Dir::ToServer, b"RETR 720976-00345-2013.gz\r\n", 5);
+        feed_at(&mut d, Dir::ToClient, b"150 Opening BINARY mode data connection\r\n226 Transfer complete\r\n", 6);
+        assert_eq!(codes(&d), [("PASV", 227), ("CWD", 250), ("CWD", 250), ("TYPE", 200), ("PASV", 227), ("RETR", 226)]);
+        assert!(d.st.pending.is_empty() && d.st.orphans.is_empty());
+    }
+
+    /// A reply lost in a run of commands that all take the same reply: the
+    /// commands left waiting although a later reply came are dropped, so
+    /// the replies after do not stay shifted onto older commands.
+    #[test]
+    fn a_lost_reply_does_not_shift_the_rest() {
+        let mut d = ftp("1.1.1.1", "2.2.2.2");
+        feed_at(&mut d, Dir::ToServer, b"CWD a\r\n", 1);
+        // Its 250 is lost; the client went on.
+        feed_at(&mut d, Dir::ToServer, b"CWD b\r\n", 3);
+        feed_at(&mut d, Dir::ToClient, b"250 ok\r\n", 4);
+        for (i, c) in [b"CWD c\r\n", b"CWD d\r\n", b"CWD e\r\n"].iter().enumerate() {
+            let t = 5 + 2 * i as u64;
+            feed_at(&mut d, Dir::ToServer, *c, t);
+            feed_at(&mut d, Dir::ToClient, b"250 ok\r\n", t + 1);
+        }
+        assert_eq!(codes(&d), [("CWD", 250), ("CWD", 0), ("CWD", 250), ("CWD", 250), ("CWD", 250)]);
+        assert!(d.st.pending.is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub const NUM_COMMANDS: FieldDef = FieldDef::int("imap.num_commands", "Tagged cl
 pub const ALL: &[FieldDef] = &[LOGIN, NUM_COMMANDS];
 
 /// One line per tagged command. nProbe documents no IMAP dump columns;
-/// these follow the DNS header's style. Status is the tagged completion
+/// these follow the DNS header's style, with the ports added so that a line
+/// names its connection. Status is the tagged completion
 /// (OK, NO, BAD; `<empty>` when none was seen).
-pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] Server[ascii:32] Login[ascii:64] Tag[ascii:16] Command[ascii:16] Status[ascii:4]";
+pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] ClientPort[uint] Server[ascii:32] ServerPort[uint] Login[ascii:64] Tag[ascii:16] Command[ascii:16] Status[ascii:4]";

@@ -19,7 +19,6 @@ pub mod fields;
 pub mod parser;
 
 use std::collections::VecDeque;
-use std::net::IpAddr;
 
 use super::lines::{self, Lines, Piece, Then};
 use super::sasl::{self, Mech};
@@ -56,8 +55,8 @@ fn probe(ctx: &ProbeCtx, data: &[u8]) -> Confidence {
     }
 }
 
-fn new(ctx: &ProbeCtx) -> Box<dyn Dissector> {
-    Box::new(Imap { cli: ctx.cli, srv: ctx.srv, lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
+fn new(_ctx: &ProbeCtx) -> Box<dyn Dissector> {
+    Box::new(Imap { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,8 +251,6 @@ impl State {
 }
 
 struct Imap {
-    cli: IpAddr,
-    srv: IpAddr,
     lines: [Lines; 2],
     st: State,
 }
@@ -280,12 +277,12 @@ impl Dissector for Imap {
         t.push(&fields::NUM_COMMANDS, self.st.count);
     }
 
-    fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
+    fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
         let e = lines::dump_col;
         self.st
             .cmds
             .iter()
-            .map(|c| format!("{} {} {} {} {} {} {}", c.ts_us / 1_000_000, self.cli, self.srv, e(&c.login), e(&c.tag), e(&c.cmd), c.status.map_or("<empty>", Status::as_str)))
+            .map(|c| format!("{} {} {} {} {} {} {} {} {}", c.ts_us / 1_000_000, ctx.cli, ctx.cport, ctx.srv, ctx.sport, e(&c.login), e(&c.tag), e(&c.cmd), c.status.map_or("<empty>", Status::as_str)))
             .collect()
     }
 
@@ -297,10 +294,10 @@ impl Dissector for Imap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn imap() -> Imap {
-        let a: IpAddr = "10.40.4.2".parse().unwrap();
-        Imap { cli: a, srv: a, lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
+        Imap { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
     }
 
     fn feed(d: &mut Imap, dir: Dir, b: &[u8]) {

@@ -12,6 +12,7 @@ pub const NUM_COMMANDS: FieldDef = FieldDef::int("pop.num_commands", "Client com
 pub const ALL: &[FieldDef] = &[USER, NUM_COMMANDS];
 
 /// One line per command. nProbe documents no POP dump columns; these follow
-/// the DNS header's style. Passwords, APOP digests and SASL data are not
+/// the DNS header's style, with the ports added so that a line names its
+/// connection. Passwords, APOP digests and SASL data are not
 /// written: the argument column shows `*` for them.
-pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] Server[ascii:32] User[ascii:64] Command[ascii:16] Argument[ascii:64] Status[ascii:4]";
+pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] ClientPort[uint] Server[ascii:32] ServerPort[uint] User[ascii:64] Command[ascii:16] Argument[ascii:64] Status[ascii:4]";

@@ -16,7 +16,6 @@ pub mod fields;
 pub mod parser;
 
 use std::collections::VecDeque;
-use std::net::IpAddr;
 
 use super::lines::{self, Lines, Piece, Then};
 use super::sasl::{self, Mech};
@@ -56,8 +55,8 @@ fn probe(ctx: &ProbeCtx, data: &[u8]) -> Confidence {
     }
 }
 
-fn new(ctx: &ProbeCtx) -> Box<dyn Dissector> {
-    Box::new(Pop { cli: ctx.cli, srv: ctx.srv, lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
+fn new(_ctx: &ProbeCtx) -> Box<dyn Dissector> {
+    Box::new(Pop { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,8 +210,6 @@ impl State {
 }
 
 struct Pop {
-    cli: IpAddr,
-    srv: IpAddr,
     lines: [Lines; 2],
     st: State,
 }
@@ -245,7 +242,7 @@ impl Dissector for Pop {
         t.push(&fields::NUM_COMMANDS, self.st.count);
     }
 
-    fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
+    fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
         let e = lines::dump_col;
         self.st
             .cmds
@@ -256,7 +253,7 @@ impl Dissector for Pop {
                     Some(false) => "-ERR",
                     None => "<empty>",
                 };
-                format!("{} {} {} {} {} {} {}", c.ts_us / 1_000_000, self.cli, self.srv, e(&c.user), e(&c.verb), e(&c.arg), status)
+                format!("{} {} {} {} {} {} {} {} {}", c.ts_us / 1_000_000, ctx.cli, ctx.cport, ctx.srv, ctx.sport, e(&c.user), e(&c.verb), e(&c.arg), status)
             })
             .collect()
     }
@@ -269,10 +266,10 @@ impl Dissector for Pop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn pop() -> Pop {
-        let a: IpAddr = "192.168.0.4".parse().unwrap();
-        Pop { cli: a, srv: a, lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
+        Pop { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
     }
 
     fn feed(d: &mut Pop, dir: Dir, b: &[u8]) {

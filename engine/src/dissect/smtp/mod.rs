@@ -19,7 +19,6 @@ pub mod fields;
 pub mod parser;
 
 use std::collections::VecDeque;
-use std::net::IpAddr;
 
 use super::lines::{self, Greeting, Lines, Piece, Then};
 use super::sasl::{self, Mech};
@@ -60,8 +59,8 @@ fn probe(ctx: &ProbeCtx, data: &[u8]) -> Confidence {
     }
 }
 
-fn new(ctx: &ProbeCtx) -> Box<dyn Dissector> {
-    Box::new(Smtp { cli: ctx.cli, srv: ctx.srv, lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
+fn new(_ctx: &ProbeCtx) -> Box<dyn Dissector> {
+    Box::new(Smtp { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() })
 }
 
 /// What a queued command awaits from the server.
@@ -268,8 +267,6 @@ impl State {
 }
 
 struct Smtp {
-    cli: IpAddr,
-    srv: IpAddr,
     lines: [Lines; 2],
     st: State,
 }
@@ -302,17 +299,19 @@ impl Dissector for Smtp {
         t.push(&fields::NUM_MAILS, self.st.count);
     }
 
-    fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
+    fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
         let e = lines::dump_col;
         self.st
             .mails
             .iter()
             .map(|m| {
                 format!(
-                    "{} {} {} {} {} {} {} {} {} {}",
+                    "{} {} {} {} {} {} {} {} {} {} {} {}",
                     m.ts_us / 1_000_000,
-                    self.cli,
-                    self.srv,
+                    ctx.cli,
+                    ctx.cport,
+                    ctx.srv,
+                    ctx.sport,
                     e(&m.helo),
                     e(&m.user),
                     e(&m.from),
@@ -333,6 +332,7 @@ impl Dissector for Smtp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn ctx(sport: u16) -> ProbeCtx {
         let a: IpAddr = "127.0.0.1".parse().unwrap();
@@ -344,7 +344,7 @@ mod tests {
     }
 
     fn smtp() -> Smtp {
-        Smtp { cli: "127.0.0.1".parse().unwrap(), srv: "127.0.0.1".parse().unwrap(), lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
+        Smtp { lines: [Lines::new(MAX_LINE), Lines::new(MAX_LINE)], st: State::default() }
     }
 
     /// `smtp/suricata_smtp-pipelining.pcap` frames 5, 7, 9, 11, 13: the
