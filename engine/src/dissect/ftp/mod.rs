@@ -242,17 +242,17 @@ impl State {
             // RFC 959 4.2: the reply ends with a line "ddd " (or a bare "ddd") of the same code.
             if lines::reply(line).is_some_and(|r| r.last && r.code == code) {
                 self.multi = None;
-                self.reply(code, line, ts_us);
+                self.reply(code, ts_us);
             }
             return;
         }
         let Some(r) = lines::reply(line) else { return };
+        // 227/229 data is on the reply's first line (its only one, as a rule).
+        self.announce(r.code, line);
         if r.last {
-            self.reply(r.code, line, ts_us);
+            self.reply(r.code, ts_us);
         } else {
             self.multi = Some(r.code);
-            // 227/229 data is on the first line when a server sends them multi-line.
-            self.announce(r.code, line);
         }
     }
 
@@ -287,8 +287,7 @@ impl State {
         self.exp.push(Expectation { from, to, port, l7: L7::FTP_DATA });
     }
 
-    fn reply(&mut self, code: u16, line: &[u8], ts_us: u64) {
-        self.announce(code, line);
+    fn reply(&mut self, code: u16, ts_us: u64) {
         // 1xx is a preliminary reply: the command's completion follows.
         if code < 200 {
             return;

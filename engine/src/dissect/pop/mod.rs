@@ -25,9 +25,9 @@ use crate::table::FieldTable;
 use parser::{Command, Status};
 
 /// Lines longer than this are cut: the lines of a retrieved message are at
-/// most 1000 octets with CRLF (RFC 5322 2.1.1); commands (255, RFC 2449) and
-/// status lines (512) are shorter.
-pub const MAX_LINE: usize = 1000;
+/// most 998 octets before the CRLF (RFC 5322 2.1.1); commands (255 octets,
+/// RFC 2449) and status lines (512) are shorter.
+pub const MAX_LINE: usize = 998;
 /// Commands kept per flow for the dump dir (the rest are counted): a mail
 /// client's session is a few dozen commands; 2048 keeps a long one whole.
 pub const MAX_COMMANDS: usize = 2048;

@@ -28,9 +28,11 @@ use crate::table::FieldTable;
 use parser::Command;
 
 /// Lines longer than this are cut: RFC 5321 4.5.3.1.6 allows 1000 octets
-/// with the CRLF for a text line (commands and replies are shorter).
-pub const MAX_LINE: usize = 1000;
-/// Mails kept per flow for the dump dir (the rest are counted).
+/// with the CRLF for a text line, 998 before it (commands and replies are
+/// shorter).
+pub const MAX_LINE: usize = 998;
+/// Mails kept per flow for the dump dir (the rest are counted): a relay
+/// reusing one connection for a whole queue must not grow it without bound.
 pub const MAX_MAILS: usize = 256;
 /// Recipients kept per mail: RFC 5321 4.5.3.1.8 makes servers take at least 100.
 pub const MAX_RCPT: usize = 100;
