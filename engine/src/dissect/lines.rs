@@ -233,6 +233,13 @@ pub fn is_text(line: &[u8]) -> bool {
     !line.is_empty() && line.iter().all(|&b| b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80) && std::str::from_utf8(line).is_ok()
 }
 
+/// True when a chunk starts a TLS handshake record (content type 22, RFC
+/// 8446 5.1): after STARTTLS/STLS/AUTH TLS, the client's hello shows that
+/// the server agreed even when its reply was not seen.
+pub fn is_tls_handshake(data: &[u8]) -> bool {
+    data.first() == Some(&0x16)
+}
+
 /// The first line of a payload (without CRLF) when it is complete and text.
 pub fn first_text_line(payload: &[u8]) -> Option<&[u8]> {
     let p = payload.iter().position(|&b| b == b'\n')?;

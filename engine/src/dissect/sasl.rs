@@ -5,6 +5,9 @@
 //! (draft-murchison-sasl-login), CRAM-MD5 (RFC 2195), DIGEST-MD5 (RFC 2831),
 //! XOAUTH2 (Google) and OAUTHBEARER (RFC 7628). Others yield no name.
 //!
+//! [`Exchange`] follows an exchange (which client line is a response, not a
+//! command); [`Login`] keeps the name a session reports.
+//!
 //! Limits: a user name is cut at [`MAX_USER`] bytes. Passwords are never
 //! kept.
 
@@ -114,6 +117,91 @@ pub fn user_in_b64(mech: Mech, step: u32, line: &[u8]) -> Option<String> {
     user_in(mech, step, &b64decode(line)?)
 }
 
+/// A SASL exchange as the client's side shows it (RFC 4422 3): the
+/// mechanism, the responses sent so far, and whether the server's last word
+/// was a challenge (SMTP `334`, POP3 and IMAP `+ `), which makes the
+/// client's next line a response rather than a command.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Exchange {
+    mech: Option<Mech>,
+    step: u32,
+    challenged: bool,
+}
+
+impl Exchange {
+    /// AUTH / AUTHENTICATE with `mech` and maybe an initial response
+    /// (RFC 4954, RFC 5034): the user name that response shows.
+    pub fn start(&mut self, mech: Mech, initial: Option<&[u8]>) -> Option<String> {
+        *self = Exchange { mech: Some(mech), step: 0, challenged: false };
+        let ir = initial?;
+        self.step = 1;
+        user_in_b64(mech, 0, ir)
+    }
+
+    /// The server sent a challenge.
+    pub fn challenge(&mut self) {
+        self.challenged = self.mech.is_some();
+    }
+
+    /// A client line: `None` when no challenge is open (the line is a
+    /// command); otherwise the response's user name, if it shows one.
+    pub fn response(&mut self, line: &[u8]) -> Option<Option<String>> {
+        let mech = self.mech.filter(|_| std::mem::take(&mut self.challenged))?;
+        let step = self.step;
+        self.step += 1;
+        Some(user_in_b64(mech, step, line))
+    }
+
+    /// The server's final reply ended the exchange.
+    pub fn end(&mut self) {
+        *self = Exchange::default();
+    }
+}
+
+/// The user name a session shows: the first one the server accepted, else
+/// the first one the client sent (a refused attempt still names someone).
+#[derive(Clone, Debug, Default)]
+pub struct Login {
+    first: String,
+    accepted: String,
+    attempt: String,
+}
+
+impl Login {
+    /// A new login attempt starts (USER, APOP, LOGIN, AUTH ...).
+    pub fn begin(&mut self) {
+        self.attempt.clear();
+    }
+
+    /// The client sent `name` in the attempt in progress.
+    pub fn sent(&mut self, name: String) {
+        if self.first.is_empty() {
+            self.first.clone_from(&name);
+        }
+        self.attempt = name;
+    }
+
+    /// The server accepted the attempt in progress.
+    pub fn accept(&mut self) {
+        if self.accepted.is_empty() {
+            self.accepted.clone_from(&self.attempt);
+        }
+    }
+
+    pub fn accepted(&self) -> &str {
+        &self.accepted
+    }
+
+    /// The name to report.
+    pub fn name(&self) -> &str {
+        if self.accepted.is_empty() {
+            &self.first
+        } else {
+            &self.accepted
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +254,34 @@ mod tests {
             Some("chris")
         );
         assert_eq!(user_in(Mech::Other, 0, b"x"), None);
+    }
+
+    /// `smtp/zeek_smtp.pcap` frames 10-15: AUTH LOGIN, two challenges, the
+    /// name then the password; a line without a challenge is a command.
+    #[test]
+    fn exchange_and_login() {
+        let (mut x, mut l) = (Exchange::default(), Login::default());
+        assert_eq!(x.response(b"EHLO GP"), None);
+        l.begin();
+        assert_eq!(x.start(Mech::Login, None), None);
+        assert_eq!(x.response(b"Z3VycGFydGFwQHBhdHJpb3RzLmlu"), None, "no challenge yet");
+        x.challenge();
+        let u = x.response(b"Z3VycGFydGFwQHBhdHJpb3RzLmlu").unwrap().unwrap();
+        l.sent(u);
+        x.challenge();
+        assert_eq!(x.response(b"cHVuamFiQDEyMw=="), Some(None));
+        assert_eq!(l.name(), "gurpartap@patriots.in");
+        assert_eq!(l.accepted(), "");
+        l.accept();
+        x.end();
+        x.challenge();
+        assert_eq!(x.response(b"QUIT"), None, "no exchange, no challenge");
+        // A later refused attempt changes nothing.
+        l.begin();
+        l.sent("other".into());
+        assert_eq!((l.name(), l.accepted()), ("gurpartap@patriots.in", "gurpartap@patriots.in"));
+        // `pop3/ndpi_pop3.pcap` frame 104's response, as an initial response.
+        assert_eq!(x.start(Mech::Plain, Some(b"AGRpZ2l0YWxpbnZlc3RpZ2F0b3JAbmV0d29ya3NpbXMuY29tAG5hcGllcjEyMw==")).as_deref(), Some("digitalinvestigator@networksims.com"));
     }
 
     #[test]

@@ -342,7 +342,7 @@ struct Ftp {
 impl Dissector for Ftp {
     fn on_data(&mut self, dir: Dir, data: &[u8], ts_us: u64) {
         let st = &mut self.st;
-        if st.tls_asked && dir == Dir::ToServer && data.first() == Some(&0x16) {
+        if st.tls_asked && dir == Dir::ToServer && lines::is_tls_handshake(data) {
             st.tls = true;
         }
         if st.tls {

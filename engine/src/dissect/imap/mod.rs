@@ -21,7 +21,7 @@ pub mod parser;
 use std::collections::VecDeque;
 
 use super::lines::{self, Lines, Piece, Then};
-use super::sasl::{self, Mech};
+use super::sasl::{self, Exchange, Login, Mech};
 use super::{Confidence, Dissector, DumpCtx, Plugin, ProbeCtx, Proto};
 use crate::flow::Dir;
 use crate::table::FieldTable;
@@ -84,9 +84,7 @@ struct Cmd {
 
 #[derive(Default)]
 struct State {
-    login_sent: String,
-    login_ok: String,
-    attempt: String,
+    login: Login,
     cmds: Vec<Cmd>,
     count: u64,
     open: VecDeque<Open>,
@@ -96,29 +94,13 @@ struct State {
     login_literal: bool,
     /// The next server line continues the response before a literal.
     srv_cont: bool,
-    sasl: Option<(Mech, u32)>,
-    sasl_expect: bool,
+    sasl: Exchange,
     /// STARTTLS or COMPRESS was sent: a TLS record from the client ends parsing.
     opaque_asked: bool,
     opaque: bool,
 }
 
 impl State {
-    fn login(&self) -> &str {
-        if self.login_ok.is_empty() {
-            &self.login_sent
-        } else {
-            &self.login_ok
-        }
-    }
-
-    fn try_user(&mut self, name: String) {
-        if self.login_sent.is_empty() {
-            self.login_sent = name.clone();
-        }
-        self.attempt = name;
-    }
-
     /// After a client line: skip or take the literal it announces.
     fn client_literal(&mut self, line: &[u8]) -> Then {
         let Some(n) = parser::literal(line) else {
@@ -140,14 +122,10 @@ impl State {
             self.login_literal = false;
             return self.client_literal(line);
         }
-        if self.sasl_expect {
-            self.sasl_expect = false;
-            if let Some((mech, step)) = self.sasl.as_mut() {
-                let (mech, s) = (*mech, *step);
-                *step += 1;
-                if let Some(u) = sasl::user_in_b64(mech, s, line) {
-                    self.try_user(u);
-                }
+        // After a "+ " challenge the line is a SASL response.
+        if let Some(user) = self.sasl.response(line) {
+            if let Some(u) = user {
+                self.login.sent(u);
             }
             return Then::Line;
         }
@@ -155,23 +133,19 @@ impl State {
         let Some(req) = parser::request(line) else { return Then::Line };
         let kind = match req.cmd.as_str() {
             "LOGIN" => {
-                self.attempt.clear();
+                self.login.begin();
                 match parser::astring(req.args) {
-                    Some((u, _)) => self.try_user(lines::text(&u, sasl::MAX_USER)),
+                    Some((u, _)) => self.login.sent(lines::text(&u, sasl::MAX_USER)),
                     None => self.login_literal = req.args.starts_with(b"{"),
                 }
                 Kind::Login
             }
             "AUTHENTICATE" => {
-                self.attempt.clear();
+                self.login.begin();
                 let mut w = req.args.split(|&b| b == b' ').filter(|w| !w.is_empty());
                 let mech = Mech::parse(w.next().unwrap_or_default());
-                self.sasl = Some((mech, 0));
-                if let Some(ir) = w.next() {
-                    self.sasl = Some((mech, 1));
-                    if let Some(u) = sasl::user_in_b64(mech, 0, ir) {
-                        self.try_user(u);
-                    }
+                if let Some(u) = self.sasl.start(mech, w.next()) {
+                    self.login.sent(u);
                 }
                 Kind::Auth
             }
@@ -183,7 +157,7 @@ impl State {
         };
         self.count += 1;
         let idx = (self.cmds.len() < MAX_COMMANDS).then(|| {
-            self.cmds.push(Cmd { ts_us, login: self.login().to_string(), tag: lines::text(req.tag, MAX_TEXT), cmd: lines::text(req.cmd.as_bytes(), MAX_TEXT), status: None });
+            self.cmds.push(Cmd { ts_us, login: self.login.name().to_string(), tag: lines::text(req.tag, MAX_TEXT), cmd: lines::text(req.cmd.as_bytes(), MAX_TEXT), status: None });
             self.cmds.len() - 1
         });
         if self.open.len() >= MAX_PENDING {
@@ -198,7 +172,7 @@ impl State {
             Piece::Line(l) => self.client_line(l, ts_us),
             Piece::Literal(name) => {
                 if std::mem::take(&mut self.login_literal) {
-                    self.try_user(lines::text(name, sasl::MAX_USER));
+                    self.login.sent(lines::text(name, sasl::MAX_USER));
                 }
                 Then::Line
             }
@@ -210,7 +184,7 @@ impl State {
             return self.server_literal(line);
         }
         match parser::response(line) {
-            Some(Response::Continuation) if self.sasl.is_some() => self.sasl_expect = true,
+            Some(Response::Continuation) => self.sasl.challenge(),
             Some(Response::Tagged(tag, st)) => {
                 if let Some(pos) = self.open.iter().position(|o| o.tag == tag) {
                     if let Some(o) = self.open.remove(pos) {
@@ -239,13 +213,12 @@ impl State {
         }
         let ok = st == Status::Ok;
         match o.kind {
-            Kind::Login | Kind::Auth if ok && !self.attempt.is_empty() && self.login_ok.is_empty() => self.login_ok = self.attempt.clone(),
+            Kind::Login | Kind::Auth if ok => self.login.accept(),
             Kind::Opaque if ok => self.opaque = true,
             _ => {}
         }
         if o.kind == Kind::Auth {
-            self.sasl = None;
-            self.sasl_expect = false;
+            self.sasl.end();
         }
     }
 }
@@ -258,7 +231,7 @@ struct Imap {
 impl Dissector for Imap {
     fn on_data(&mut self, dir: Dir, data: &[u8], ts_us: u64) {
         let st = &mut self.st;
-        if st.opaque_asked && dir == Dir::ToServer && data.first() == Some(&0x16) {
+        if st.opaque_asked && dir == Dir::ToServer && lines::is_tls_handshake(data) {
             st.opaque = true;
         }
         if st.opaque {
@@ -273,7 +246,7 @@ impl Dissector for Imap {
     }
 
     fn push_fields(&self, t: &mut FieldTable) {
-        t.push(&fields::LOGIN, self.st.login());
+        t.push(&fields::LOGIN, self.st.login.name());
         t.push(&fields::NUM_COMMANDS, self.st.count);
     }
 
@@ -314,7 +287,7 @@ mod tests {
         feed(&mut d, Dir::ToClient, b"C00000 OK CAPABILITY completed\r\n");
         feed(&mut d, Dir::ToServer, b"C00001 LOGIN samir pfres\r\n");
         feed(&mut d, Dir::ToClient, b"C00001 OK LOGIN completed\r\n");
-        assert_eq!((d.st.login_sent.as_str(), d.st.login_ok.as_str(), d.st.count), ("samir", "samir", 2));
+        assert_eq!((d.st.login.name(), d.st.login.accepted(), d.st.count), ("samir", "samir", 2));
         assert!(d.st.open.is_empty());
     }
 
@@ -335,7 +308,7 @@ mod tests {
         feed(&mut d, Dir::ToClient, &body);
         assert_eq!(d.st.open.len(), 1, "a line inside the literal completed the FETCH");
         feed(&mut d, Dir::ToClient, b")\r\na0007 OK FETCH completed.\r\n");
-        assert_eq!(d.st.login(), "neulingern");
+        assert_eq!(d.st.login.name(), "neulingern");
         assert_eq!(d.st.cmds[1].status, Some(Status::Ok));
         assert!(d.st.open.is_empty());
     }
@@ -351,7 +324,7 @@ mod tests {
         feed(&mut d, Dir::ToServer, b"fat man\r\n");
         feed(&mut d, Dir::ToClient, b"A001 OK LOGIN completed\r\n");
         feed(&mut d, Dir::ToServer, b"A002 APPEND box {5+}\r\nA003 \r\nA004 NOOP\r\n");
-        assert_eq!(d.st.login_ok, "FRED FOOBAR");
+        assert_eq!(d.st.login.accepted(), "FRED FOOBAR");
         assert_eq!(d.st.cmds.iter().map(|c| c.cmd.as_str()).collect::<Vec<_>>(), ["LOGIN", "APPEND", "NOOP"]);
     }
 
@@ -363,7 +336,7 @@ mod tests {
         // `pop3/ndpi_pop3.pcap` frame 104's response, sent over IMAP.
         feed(&mut d, Dir::ToServer, b"AGRpZ2l0YWxpbnZlc3RpZ2F0b3JAbmV0d29ya3NpbXMuY29tAG5hcGllcjEyMw==\r\n");
         feed(&mut d, Dir::ToClient, b"a1 OK done\r\n");
-        assert_eq!(d.st.login_ok, "digitalinvestigator@networksims.com");
+        assert_eq!(d.st.login.accepted(), "digitalinvestigator@networksims.com");
         feed(&mut d, Dir::ToServer, b"a2 IDLE\r\n");
         feed(&mut d, Dir::ToClient, b"+ idling\r\n");
         feed(&mut d, Dir::ToServer, b"DONE\r\n");
@@ -390,7 +363,7 @@ mod tests {
         let mut d = imap();
         feed(&mut d, Dir::ToServer, b"a LOGIN {99999999999}\r\n");
         feed(&mut d, Dir::ToServer, &vec![b'z'; 1 << 20]);
-        assert_eq!(d.st.login(), "");
+        assert_eq!(d.st.login.name(), "");
         assert_eq!(d.truncated(), 99_999_999_999);
         let mut d = imap();
         feed(&mut d, Dir::ToServer, &b"a NOOP\r\n".repeat(5000));

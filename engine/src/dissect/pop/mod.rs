@@ -18,7 +18,7 @@ pub mod parser;
 use std::collections::VecDeque;
 
 use super::lines::{self, Lines, Piece, Then};
-use super::sasl::{self, Mech};
+use super::sasl::{Exchange, Login};
 use super::{Confidence, Dissector, DumpCtx, Plugin, ProbeCtx, Proto};
 use crate::flow::Dir;
 use crate::table::FieldTable;
@@ -86,47 +86,23 @@ struct Cmd {
 
 #[derive(Default)]
 struct State {
-    /// First user name sent; first one accepted.
-    user_sent: String,
-    user_ok: String,
-    /// The name of the login in progress (USER before PASS, APOP, AUTH).
-    attempt: String,
+    login: Login,
     cmds: Vec<Cmd>,
     count: u64,
     pending: VecDeque<Pending>,
     /// Inside the body of a multi-line reply.
     in_body: bool,
-    sasl: Option<(Mech, u32)>,
-    sasl_expect: bool,
+    sasl: Exchange,
     stls: bool,
     tls: bool,
 }
 
 impl State {
-    fn user(&self) -> &str {
-        if self.user_ok.is_empty() {
-            &self.user_sent
-        } else {
-            &self.user_ok
-        }
-    }
-
-    fn try_user(&mut self, name: String) {
-        if self.user_sent.is_empty() {
-            self.user_sent = name.clone();
-        }
-        self.attempt = name;
-    }
-
     fn client_line(&mut self, line: &[u8], ts_us: u64) {
-        if self.sasl_expect {
-            self.sasl_expect = false;
-            if let Some((mech, step)) = self.sasl.as_mut() {
-                let (mech, s) = (*mech, *step);
-                *step += 1;
-                if let Some(u) = sasl::user_in_b64(mech, s, line) {
-                    self.try_user(u);
-                }
+        // After a "+ " challenge the line is a SASL response.
+        if let Some(user) = self.sasl.response(line) {
+            if let Some(u) = user {
+                self.login.sent(u);
             }
             return;
         }
@@ -135,23 +111,21 @@ impl State {
         }
         let (kind, multi, verb, arg) = match parser::command(line) {
             Command::User(u) => {
-                self.try_user(lines::text(u, MAX_TEXT));
+                self.login.begin();
+                self.login.sent(lines::text(u, MAX_TEXT));
                 (Kind::Plain, false, "USER".to_string(), lines::text(u, MAX_TEXT))
             }
             Command::Pass => (Kind::Pass, false, "PASS".into(), "*".into()),
             Command::Apop(u) => {
-                self.try_user(lines::text(u, MAX_TEXT));
+                self.login.begin();
+                self.login.sent(lines::text(u, MAX_TEXT));
                 (Kind::Apop, false, "APOP".into(), lines::text(u, MAX_TEXT))
             }
             Command::Auth(None, _) => (Kind::Plain, false, "AUTH".into(), String::new()),
             Command::Auth(Some(mech), ir) => {
-                self.sasl = Some((mech, 0));
-                self.attempt.clear();
-                if let Some(ir) = ir {
-                    self.sasl = Some((mech, 1));
-                    if let Some(u) = sasl::user_in_b64(mech, 0, ir) {
-                        self.try_user(u);
-                    }
+                self.login.begin();
+                if let Some(u) = self.sasl.start(mech, ir) {
+                    self.login.sent(u);
                 }
                 let name = lines::verb(line).1.split(|&b| b == b' ').next().unwrap_or_default();
                 (Kind::Auth, false, "AUTH".into(), lines::text(name, MAX_TEXT))
@@ -164,7 +138,7 @@ impl State {
         };
         self.count += 1;
         let idx = (self.cmds.len() < MAX_COMMANDS).then(|| {
-            self.cmds.push(Cmd { ts_us, user: self.user().to_string(), verb: lines::text(verb.as_bytes(), 16), arg, status: None });
+            self.cmds.push(Cmd { ts_us, user: self.login.name().to_string(), verb: lines::text(verb.as_bytes(), 16), arg, status: None });
             self.cmds.len() - 1
         });
         if self.pending.len() >= MAX_PENDING {
@@ -184,7 +158,7 @@ impl State {
         let Some(s) = parser::status(line) else { return };
         if s == Status::Cont {
             if self.pending.front().is_some_and(|p| p.kind == Kind::Auth) {
-                self.sasl_expect = true;
+                self.sasl.challenge();
             }
             return;
         }
@@ -195,15 +169,12 @@ impl State {
             c.status = Some(ok);
         }
         match p.kind {
-            Kind::Pass | Kind::Apop | Kind::Auth if ok && !self.attempt.is_empty() && self.user_ok.is_empty() => {
-                self.user_ok = self.attempt.clone();
-            }
+            Kind::Pass | Kind::Apop | Kind::Auth if ok => self.login.accept(),
             Kind::Stls if ok => self.tls = true,
             _ => {}
         }
         if p.kind == Kind::Auth {
-            self.sasl = None;
-            self.sasl_expect = false;
+            self.sasl.end();
         }
         self.in_body = ok && p.multi;
     }
@@ -217,7 +188,7 @@ struct Pop {
 impl Dissector for Pop {
     fn on_data(&mut self, dir: Dir, data: &[u8], ts_us: u64) {
         let st = &mut self.st;
-        if st.stls && dir == Dir::ToServer && data.first() == Some(&0x16) {
+        if st.stls && dir == Dir::ToServer && lines::is_tls_handshake(data) {
             st.tls = true;
         }
         if st.tls {
@@ -238,7 +209,7 @@ impl Dissector for Pop {
     }
 
     fn push_fields(&self, t: &mut FieldTable) {
-        t.push(&fields::USER, self.st.user());
+        t.push(&fields::USER, self.st.login.name());
         t.push(&fields::NUM_COMMANDS, self.st.count);
     }
 
@@ -293,7 +264,7 @@ mod tests {
         feed(&mut d, Dir::ToClient, b"+OK nor this\r\n..\r\n.\r\n");
         feed(&mut d, Dir::ToServer, b"quit\r\n");
         feed(&mut d, Dir::ToClient, b"+OK bye\r\n");
-        assert_eq!(d.st.user(), "cicciopernacchio@mail.com");
+        assert_eq!(d.st.login.name(), "cicciopernacchio@mail.com");
         assert_eq!(d.st.count, 5);
         let st: Vec<_> = d.st.cmds.iter().map(|c| (c.verb.as_str(), c.status)).collect();
         assert_eq!(st, [("USER", Some(true)), ("PASS", Some(true)), ("LIST", Some(true)), ("RETR", Some(true)), ("QUIT", Some(true))]);
@@ -311,7 +282,7 @@ mod tests {
         feed(&mut d, Dir::ToClient, b"+ \r\n");
         feed(&mut d, Dir::ToServer, b"dXNlcj1qb2Uuc3BlZWRib2F0AWF1dGg9QmVhcmVyIEFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUEBAQ==\r\n");
         feed(&mut d, Dir::ToClient, b"+OK Welcome.\r\n");
-        assert_eq!((d.st.user_sent.as_str(), d.st.user_ok.as_str()), ("joe.speedboat", "joe.speedboat"));
+        assert_eq!((d.st.login.name(), d.st.login.accepted()), ("joe.speedboat", "joe.speedboat"));
         assert_eq!(d.st.count, 2);
         assert!(d.st.pending.is_empty());
     }
@@ -327,8 +298,8 @@ mod tests {
         feed(&mut d, Dir::ToClient, b"+ \r\n");
         feed(&mut d, Dir::ToServer, b"AGRpZ2l0YWxpbnZlc3RpZ2F0b3JAbmV0d29ya3NpbXMuY29tAG5hcGllcg==\r\n");
         feed(&mut d, Dir::ToClient, b"-ERR authentication failed\r\n");
-        assert_eq!(d.st.user(), "digitalinvestigator@networksims.com");
-        assert_eq!(d.st.user_ok, "");
+        assert_eq!(d.st.login.name(), "digitalinvestigator@networksims.com");
+        assert_eq!(d.st.login.accepted(), "");
         assert_eq!(d.st.cmds.iter().map(|c| c.status).collect::<Vec<_>>(), [Some(false), Some(false)]);
     }
 
@@ -337,7 +308,7 @@ mod tests {
         let mut d = pop();
         feed(&mut d, Dir::ToServer, b"APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n");
         feed(&mut d, Dir::ToClient, b"+OK maildrop has 1 message (369 octets)\r\n");
-        assert_eq!(d.st.user_ok, "mrose");
+        assert_eq!(d.st.login.accepted(), "mrose");
         feed(&mut d, Dir::ToServer, b"STLS\r\n");
         feed(&mut d, Dir::ToClient, b"+OK Begin TLS negotiation\r\n");
         feed(&mut d, Dir::ToServer, b"\x16\x03\x01\x00\x10USER x\r\n");

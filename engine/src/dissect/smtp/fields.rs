@@ -11,7 +11,8 @@ pub const ALL: &[FieldDef] = &[MAIL_FROM, RCPT_TO, NUM_MAILS];
 
 /// One line per mail. nProbe documents no SMTP dump columns; these follow
 /// the DNS header's style, with the ports added so that a line names its
-/// connection. User is the SASL user name when AUTH showed it;
+/// connection. User is the SASL user name when AUTH showed it (the first one
+/// accepted, else the first one sent);
 /// Bytes the DATA/BDAT size; RetCode the server's reply to the end of the
 /// mail data (0 when none was seen).
 pub const DUMP_HEADER: &str = "# When[epoch] Client[ascii:32] ClientPort[uint] Server[ascii:32] ServerPort[uint] Helo[ascii:64] User[ascii:64] MailFrom[ascii:64] RcptTo[ascii] NumRcpt[uint] Bytes[uint] RetCode[uint]";

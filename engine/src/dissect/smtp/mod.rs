@@ -21,7 +21,7 @@ pub mod parser;
 use std::collections::VecDeque;
 
 use super::lines::{self, Greeting, Lines, Piece, Then};
-use super::sasl::{self, Mech};
+use super::sasl::{Exchange, Login};
 use super::{Confidence, Dissector, DumpCtx, Plugin, ProbeCtx, Proto};
 use crate::flow::Dir;
 use crate::table::FieldTable;
@@ -92,7 +92,7 @@ struct Mail {
 #[derive(Default)]
 struct State {
     helo: String,
-    user: String,
+    login: Login,
     mails: Vec<Mail>,
     count: u64,
     /// The mail being sent (index into `mails`); `None` between mails or past [`MAX_MAILS`].
@@ -102,9 +102,7 @@ struct State {
     pending: VecDeque<Pending>,
     /// Inside a DATA body; true once a body line was seen.
     body: Option<bool>,
-    sasl: Option<(Mech, u32)>,
-    /// The server sent 334: the next client line is a SASL response.
-    sasl_expect: bool,
+    sasl: Exchange,
     starttls: bool,
     tls: bool,
 }
@@ -123,7 +121,7 @@ impl State {
         self.cur = None;
         if self.mails.len() < MAX_MAILS {
             self.cur = Some(self.mails.len());
-            self.mails.push(Mail { ts_us, helo: self.helo.clone(), user: self.user.clone(), from, ..Mail::default() });
+            self.mails.push(Mail { ts_us, helo: self.helo.clone(), user: self.login.name().to_string(), from, ..Mail::default() });
         }
     }
 
@@ -151,15 +149,10 @@ impl State {
             }
             return Then::Line;
         }
-        if self.sasl_expect {
-            self.sasl_expect = false;
-            if let Some((mech, step)) = self.sasl.as_mut() {
-                if let Some(u) = sasl::user_in_b64(*mech, *step, line) {
-                    if self.user.is_empty() {
-                        self.user = u;
-                    }
-                }
-                *step += 1;
+        // After a 334 challenge the line is a SASL response.
+        if let Some(user) = self.sasl.response(line) {
+            if let Some(u) = user {
+                self.login.sent(u);
             }
             return Then::Line;
         }
@@ -208,14 +201,9 @@ impl State {
                 return Then::Skip(size);
             }
             Command::Auth(mech, ir) => {
-                self.sasl = Some((mech, 0));
-                if let Some(ir) = ir {
-                    if let Some(u) = sasl::user_in_b64(mech, 0, ir) {
-                        if self.user.is_empty() {
-                            self.user = u;
-                        }
-                    }
-                    self.sasl = Some((mech, 1));
+                self.login.begin();
+                if let Some(u) = self.sasl.start(mech, ir) {
+                    self.login.sent(u);
                 }
                 self.wait(Pending::Auth);
             }
@@ -238,7 +226,7 @@ impl State {
             return;
         }
         if r.code == 334 && self.pending.front() == Some(&Pending::Auth) {
-            self.sasl_expect = true;
+            self.sasl.challenge();
             return;
         }
         // Nothing awaited: the greeting, or a 421 shutdown.
@@ -259,8 +247,11 @@ impl State {
                 }
             }
             Pending::Auth => {
-                self.sasl = None;
-                self.sasl_expect = false;
+                // RFC 4954 6: 235 Authentication successful.
+                if r.code == 235 {
+                    self.login.accept();
+                }
+                self.sasl.end();
             }
             Pending::StartTls if r.code == 220 => self.tls = true,
             _ => {}
@@ -276,7 +267,7 @@ struct Smtp {
 impl Dissector for Smtp {
     fn on_data(&mut self, dir: Dir, data: &[u8], ts_us: u64) {
         let st = &mut self.st;
-        if st.starttls && dir == Dir::ToServer && data.first() == Some(&0x16) {
+        if st.starttls && dir == Dir::ToServer && lines::is_tls_handshake(data) {
             // A TLS handshake record: the server's 220 was not seen.
             st.tls = true;
         }
@@ -393,7 +384,7 @@ mod tests {
         feed(&mut d, Dir::ToServer, b"cHVuamFiQDEyMw==\r\n");
         feed(&mut d, Dir::ToClient, b"235 Authentication succeeded\r\n");
         feed(&mut d, Dir::ToServer, b"MAIL FROM: <gurpartap@patriots.in>\r\n");
-        assert_eq!(d.st.user, "gurpartap@patriots.in");
+        assert_eq!((d.st.login.name(), d.st.login.accepted()), ("gurpartap@patriots.in", "gurpartap@patriots.in"));
         assert_eq!(d.st.mails[0].user, "gurpartap@patriots.in");
         // The SASL lines were not taken as commands.
         assert_eq!(d.st.pending, [Pending::Cmd]);
