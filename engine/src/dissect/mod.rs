@@ -10,12 +10,18 @@
 
 pub mod dhcp;
 pub mod dns;
+pub mod ftp;
 pub mod gtpv1;
 pub mod http;
+pub mod imap;
 pub mod l7;
+pub mod lines;
+pub mod pop;
 pub mod proto;
 pub mod radius;
+pub mod sasl;
 pub mod sip;
+pub mod smtp;
 
 use std::net::IpAddr;
 
@@ -119,7 +125,7 @@ pub struct Plugin {
 
 /// All plugins, in probe order.
 pub fn plugins() -> &'static [Plugin] {
-    &[dns::PLUGIN, http::PLUGIN, dhcp::PLUGIN, radius::PLUGIN, sip::PLUGIN, gtpv1::PLUGIN]
+    &[dns::PLUGIN, http::PLUGIN, smtp::PLUGIN, pop::PLUGIN, imap::PLUGIN, ftp::PLUGIN, dhcp::PLUGIN, radius::PLUGIN, sip::PLUGIN, gtpv1::PLUGIN]
 }
 
 /// True when a flow's first packet is clearly a reply (a DNS response from
