@@ -324,7 +324,11 @@ fn print_summary(s: &RunSummary) {
         let _ = writeln!(e, "[SUMMARY] {} dump write errors {}", d.proto, d.errors);
     }
     for o in &s.outputs {
-        let mut line = format!("[SUMMARY] export {}: packets {} flows {}", o.name, o.packets, o.flows);
+        let mut line = if o.name.starts_with("dump ") {
+            format!("[SUMMARY] {}: files {} flows {}", o.name, o.packets, o.flows)
+        } else {
+            format!("[SUMMARY] export {}: packets {} flows {}", o.name, o.packets, o.flows)
+        };
         if o.records != o.flows {
             line.push_str(&format!(" records {}", o.records));
         }
