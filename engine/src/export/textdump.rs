@@ -56,7 +56,7 @@ impl TextDump {
         let (y, m, d) = civil_from_days((window / 86_400) as i64);
         let sod = window % 86_400;
         let (hh, mm, ss) = (sod / 3600, sod % 3600 / 60, sod % 60);
-        let name = if self.rotate_secs % 60 == 0 { format!("{mm:02}.flows") } else { format!("{mm:02}-{ss:02}.flows") };
+        let name = if (self.rotate_secs / 60) * 60 == self.rotate_secs { format!("{mm:02}.flows") } else { format!("{mm:02}-{ss:02}.flows") };
         self.root.join(format!("{y:04}/{m:02}/{d:02}/{hh:02}")).join(name)
     }
 

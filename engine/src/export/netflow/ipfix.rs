@@ -87,6 +87,8 @@ mod tests {
         }
         p.flush(&mut out);
         assert_eq!(out.len(), 2);
+        assert_eq!((out[0].1, out[1].1), (3, 2));
+        let out: Vec<Vec<u8>> = out.into_iter().map(|p| p.0).collect();
         assert_eq!(u16::from_be_bytes([out[0][0], out[0][1]]), 10);
         assert_eq!(usize::from(u16::from_be_bytes([out[0][2], out[0][3]])), out[0].len());
         assert_eq!(&out[0][8..12], &0u32.to_be_bytes());

@@ -77,6 +77,9 @@ impl Uptime {
     }
 }
 
+/// A finished export packet and the number of flows it carries.
+pub type Packet = (Vec<u8>, u64);
+
 enum Encoder {
     V5(V5),
     Templated(Packer),
@@ -86,7 +89,9 @@ struct Collector {
     sender: Sender,
     enc: Encoder,
     label: String,
+    /// Flows in packets that were sent without error.
     flows: u64,
+    /// Records encoded (v5: one per direction).
     records: u64,
     skipped: u64,
 }
@@ -94,7 +99,7 @@ struct Collector {
 /// The `-n` output: one encoder and transport per collector.
 pub struct NetflowOutput {
     collectors: Vec<Collector>,
-    packets: Vec<Vec<u8>>,
+    packets: Vec<Packet>,
 }
 
 pub fn version_name(v: u8) -> &'static str {
@@ -136,15 +141,18 @@ impl NetflowOutput {
 }
 
 impl Collector {
-    fn send_packets(&mut self, packets: &mut Vec<Vec<u8>>) {
-        for p in packets.drain(..) {
+    /// Sends finished packets; `flows` counts the flows of those that left.
+    fn send_packets(&mut self, packets: &mut Vec<Packet>) {
+        for (p, flows) in packets.drain(..) {
             if self.sender.needs_templates() {
                 if let Encoder::Templated(pk) = &mut self.enc {
                     let t = pk.templates_message();
                     self.sender.send(&t);
                 }
             }
-            self.sender.send(&p);
+            if self.sender.send(&p) {
+                self.flows += flows;
+            }
         }
     }
 }
@@ -158,13 +166,11 @@ impl Output for NetflowOutput {
                     if n == 0 {
                         c.skipped += 1;
                     } else {
-                        c.flows += 1;
                         c.records += n as u64;
                     }
                 }
                 Encoder::Templated(p) => {
                     p.add(rec, &mut self.packets);
-                    c.flows += 1;
                     c.records += 1;
                 }
             }

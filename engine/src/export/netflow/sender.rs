@@ -96,8 +96,8 @@ impl Sender {
         Ok(Sender { target, link, packets: 0, bytes: 0, errors: 0, reported: false })
     }
 
-    /// Sends one export packet. Returns true when a new TCP connection was
-    /// made for it (the caller must then resend its templates first).
+    /// Before a packet: true when a new TCP connection was just made (the
+    /// caller then sends its templates first). A failed connect is counted.
     pub fn needs_templates(&mut self) -> bool {
         match &mut self.link {
             Link::Udp(_) => false,
@@ -127,7 +127,8 @@ impl Sender {
         }
     }
 
-    pub fn send(&mut self, pkt: &[u8]) {
+    /// Sends one export packet; false if it could not (counted).
+    pub fn send(&mut self, pkt: &[u8]) -> bool {
         let r: io::Result<()> = match &mut self.link {
             Link::Udp(s) => s.send(pkt).map(|_| ()),
             Link::Tcp { stream, retry_at } => match stream.as_mut() {
@@ -146,10 +147,12 @@ impl Sender {
             Ok(()) => {
                 self.packets += 1;
                 self.bytes += pkt.len() as u64;
+                true
             }
             Err(e) => {
                 self.errors += 1;
                 self.report(&e);
+                false
             }
         }
     }

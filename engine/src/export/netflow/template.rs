@@ -205,13 +205,10 @@ pub fn write_record(out: &mut Vec<u8>, t: &Template, rec: &FlowRecord, time: Tim
         let e = f.elem;
         let v = value(f, rec);
         let len = usize::from(if ipfix { e.ipfix_len() } else { e.len });
-        match (e.src, time) {
-            (Src::FirstSwitched | Src::LastSwitched, TimeBase::Uptime(boot)) => {
-                let Val::U(ms) = v else { continue };
-                put_uint(out, ms.saturating_sub(boot), len);
-                continue;
-            }
-            _ => {}
+        if let (Src::FirstSwitched | Src::LastSwitched, TimeBase::Uptime(boot)) = (e.src, time) {
+            let Val::U(ms) = v else { continue };
+            put_uint(out, ms.saturating_sub(boot), len);
+            continue;
         }
         match v {
             Val::U(n) => match e.ty {

@@ -10,7 +10,7 @@
 
 use std::net::IpAddr;
 
-use super::Uptime;
+use super::{Packet, Uptime};
 use crate::export::FlowRecord;
 use crate::table::Value;
 
@@ -44,7 +44,7 @@ impl V5 {
     }
 
     /// Adds a flow: returns the number of records it became (0: IPv6, skipped).
-    pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Vec<u8>>) -> usize {
+    pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Packet>) -> usize {
         let (IpAddr::V4(src), IpAddr::V4(dst)) = (rec.src, rec.dst) else { return 0 };
         let (first_ms, last_ms) = (rec.first_us / 1000, rec.last_us / 1000);
         let now = self.now_ms.max(last_ms);
@@ -91,7 +91,7 @@ impl V5 {
         n
     }
 
-    pub fn flush(&mut self, out: &mut Vec<Vec<u8>>) {
+    pub fn flush(&mut self, out: &mut Vec<Packet>) {
         if self.count == 0 {
             return;
         }
@@ -106,7 +106,7 @@ impl V5 {
         h[16..20].copy_from_slice(&self.flow_seq.to_be_bytes());
         h[20..24].copy_from_slice(&[0, 0, 0, 0]); // engine type/id, sampling
         self.flow_seq = self.flow_seq.wrapping_add(self.count as u32);
-        out.push(std::mem::take(&mut self.buf));
+        out.push((std::mem::take(&mut self.buf), self.pending_flows));
         self.count = 0;
         self.pending_flows = 0;
     }
@@ -132,10 +132,11 @@ mod tests {
         }
         v.flush(&mut out);
         assert_eq!(out.len(), 2);
-        assert_eq!(out[0].len(), HEADER_LEN + 30 * RECORD_LEN);
-        assert_eq!(out[1].len(), HEADER_LEN + 2 * RECORD_LEN);
-        assert_eq!(&out[1][16..20], &30u32.to_be_bytes());
-        let p = &out[0];
+        assert_eq!(out[0].0.len(), HEADER_LEN + 30 * RECORD_LEN);
+        assert_eq!(out[1].0.len(), HEADER_LEN + 2 * RECORD_LEN);
+        assert_eq!(&out[1].0[16..20], &30u32.to_be_bytes());
+        assert_eq!((out[0].1, out[1].1), (15, 1), "flows per packet (a flow split over two counts in the second)");
+        let p = &out[0].0;
         let rec0 = &p[HEADER_LEN..HEADER_LEN + RECORD_LEN];
         let rec1 = &p[HEADER_LEN + RECORD_LEN..HEADER_LEN + 2 * RECORD_LEN];
         assert_eq!(&rec0[0..8], &[10, 0, 0, 1, 10, 0, 0, 2]);

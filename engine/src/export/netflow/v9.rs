@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use super::ipfix;
 use super::template::{self, Template, Templates, TimeBase};
-use super::Uptime;
+use super::{Packet, Uptime};
 use crate::export::FlowRecord;
 
 /// Templates are resent after this many export packets (UDP), so a
@@ -150,7 +150,7 @@ impl Packer {
     }
 
     /// Adds one flow; finished packets are appended to `out`.
-    pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Vec<u8>>) {
+    pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Packet>) {
         let (first_ms, last_ms) = (rec.first_us / 1000, rec.last_us / 1000);
         let now = self.now_ms.max(last_ms);
         let time = if self.ipfix() {
@@ -191,7 +191,7 @@ impl Packer {
 
     /// Starts a packet: the header, and the templates when due. Templates
     /// that do not fit beside the first record go out in a packet of their own.
-    fn start_packet(&mut self, record_need: usize, out: &mut Vec<Vec<u8>>) {
+    fn start_packet(&mut self, record_need: usize, out: &mut Vec<Packet>) {
         self.buf.resize(self.header_len(), 0);
         let age_due = self.templates_at.is_some_and(|t| t.elapsed().as_secs() >= TEMPLATE_RESEND_SECS);
         let count_due = self.packets_since_templates >= TEMPLATE_RESEND_PACKETS;
@@ -215,7 +215,7 @@ impl Packer {
     fn close_set(&mut self) {
         if let Some((_, start)) = self.set.take() {
             if !self.ipfix() {
-                while (self.buf.len() - start) % 4 != 0 {
+                while (self.buf.len() - start) & 3 != 0 {
                     self.buf.push(0);
                 }
             }
@@ -225,7 +225,7 @@ impl Packer {
     }
 
     /// Finishes the packet under way, if any.
-    pub fn flush(&mut self, out: &mut Vec<Vec<u8>>) {
+    pub fn flush(&mut self, out: &mut Vec<Packet>) {
         if self.buf.is_empty() {
             return;
         }
@@ -245,7 +245,7 @@ impl Packer {
             h[16..20].copy_from_slice(&self.domain.to_be_bytes());
             self.seq = self.seq.wrapping_add(1);
         }
-        out.push(std::mem::replace(&mut self.buf, Vec::with_capacity(self.max_payload)));
+        out.push((std::mem::replace(&mut self.buf, Vec::with_capacity(self.max_payload)), self.pending_flows));
         self.count = 0;
         self.data_records = 0;
         self.pending_flows = 0;
@@ -296,7 +296,7 @@ mod tests {
         p.flush(&mut out);
         assert!(out.len() > 3);
         let mut total = 0;
-        for (n, pkt) in out.iter().enumerate() {
+        for (n, (pkt, _)) in out.iter().enumerate() {
             assert!(pkt.len() <= 1472);
             assert_eq!(u16_at(pkt, 0), 9);
             assert_eq!(u32_at(pkt, 12), n as u32, "sequence counts packets");
@@ -336,7 +336,7 @@ mod tests {
         let r = rec("10.0.0.1", "10.0.0.2");
         p.add(&r, &mut out);
         p.flush(&mut out);
-        let pkt = &out[0];
+        let pkt = &out[0].0;
         let (uptime, secs) = (u64::from(u32_at(pkt, 4)), u64::from(u32_at(pkt, 8)));
         let boot = secs * 1000 - uptime;
         // The data set follows the template set.
