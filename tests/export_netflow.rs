@@ -167,14 +167,18 @@ fn from_nfdump(r: &Value) -> Summary {
     )
 }
 
-fn nfcapd_round_trip(version: &str) {
+fn nfcapd_round_trip(version: &str, template: Option<&str>) {
     if !have("nfcapd") || !have("nfdump") {
         return;
     }
-    let dir = tmpdir(&format!("nfcapd-v{version}"));
+    let dir = tmpdir(&format!("nfcapd-v{version}-{}", template.map_or(0, str::len)));
     let cap = Nfcapd::start(&dir);
     let collector = format!("127.0.0.1:{}", cap.port);
-    let (flows, err) = run_probe(MIXED, &["-n", &collector, "-V", version], &dir);
+    let mut args = vec!["-n", collector.as_str(), "-V", version];
+    if let Some(t) = template {
+        args.extend_from_slice(&["-T", t]);
+    }
+    let (flows, err) = run_probe(MIXED, &args, &dir);
     let stored = cap.stop_and_read();
     assert_eq!(flows.len(), 197);
     assert!(flows.iter().any(|f| s(f, "flow.from").contains(':')), "the capture has IPv6 flows");
@@ -191,17 +195,33 @@ fn nfcapd_round_trip(version: &str) {
     let dur: i64 = stored.iter().map(|r| epoch_ms(r["last"].as_str().unwrap()) - epoch_ms(r["first"].as_str().unwrap())).sum();
     assert!(dur > 0);
     assert!(err.contains(&format!("export udp://{collector}")) && err.contains("flows 197") && err.contains("errors 0"), "{err}");
+    if template.is_some() {
+        assert!(err.contains("shortened to fit"), "{err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn netflow_v9_reaches_nfcapd_with_the_same_flows_as_json() {
-    nfcapd_round_trip("9");
+    nfcapd_round_trip("9", None);
 }
 
 #[test]
 fn ipfix_reaches_nfcapd_with_the_same_flows_as_json() {
-    nfcapd_round_trip("10");
+    nfcapd_round_trip("10", None);
+}
+
+/// The issue's whole list: core and plugin elements (their strings are
+/// shortened to fit 1472-byte packets, with a warning).
+const ISSUE_TEMPLATE: &str = "%IPV4_SRC_ADDR %IPV4_DST_ADDR %IPV6_SRC_ADDR %IPV6_DST_ADDR %L4_SRC_PORT %L4_DST_PORT %PROTOCOL %IN_PKTS \
+%IN_BYTES %OUT_PKTS %OUT_BYTES %FIRST_SWITCHED %LAST_SWITCHED %TCP_FLAGS %SRC_VLAN %L7_PROTO %L7_PROTO_NAME %DNS_QUERY %DNS_QUERY_TYPE \
+%DNS_RET_CODE %HTTP_URL %HTTP_HOST %HTTP_USER_AGENT %HTTP_RET_CODE %SIP_CALL_ID %SIP_CALLING_PARTY %SIP_CALLED_PARTY %SMTP_MAIL_FROM \
+%SMTP_RCPT_TO %POP_USER %IMAP_LOGIN %FTP_LOGIN %RADIUS_USER_NAME %DHCP_CLIENT_MAC %GTPV1_END_USER_IMSI %GTPV1_APN_NAME";
+
+#[test]
+fn the_issue_template_reaches_nfcapd_in_v9_and_ipfix() {
+    nfcapd_round_trip("9", Some(ISSUE_TEMPLATE));
+    nfcapd_round_trip("10", Some(ISSUE_TEMPLATE));
 }
 
 // ------------------------------------------------- a listener + tshark

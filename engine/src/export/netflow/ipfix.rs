@@ -40,7 +40,7 @@ pub fn template_set(out: &mut Vec<u8>, ts: &[&Template]) {
         for f in &t.fields {
             let e = f.elem;
             let (pen, id) = e.ipfix_id();
-            let len = if e.varlen { VARLEN } else { e.ipfix_len() };
+            let len = if e.varlen { VARLEN } else { f.wire_len(true) };
             match pen {
                 Some(pen) => {
                     out.extend_from_slice(&(id | 0x8000).to_be_bytes());

@@ -31,6 +31,43 @@ pub const V6_TEMPLATE_ID: u16 = 258;
 pub struct Field {
     pub elem: &'static Element,
     pub key: Option<String>,
+    /// Length on the wire: the element's, or less for a string shortened so
+    /// that a record fits an export packet ([`fit`]).
+    pub len: u16,
+}
+
+impl Field {
+    /// Length in this format (IPFIX turns FIRST/LAST_SWITCHED into 8-byte times).
+    pub fn wire_len(&self, ipfix: bool) -> u16 {
+        if ipfix && self.elem.ty != Ty::Str {
+            self.elem.ipfix_len()
+        } else {
+            self.len
+        }
+    }
+}
+
+/// Strings are never shortened below this many bytes to make a record fit.
+pub const MIN_FIT_STRING: u16 = 16;
+
+/// Shortens the longest string fields until the template's largest record
+/// is at most `room` bytes. Returns the shortened fields (name, old, new),
+/// or an error when even shortest strings do not fit.
+pub fn fit(t: &mut Template, room: usize, ipfix: bool) -> Result<Vec<(&'static str, u16, u16)>, String> {
+    let mut changed: Vec<(&'static str, u16, u16)> = Vec::new();
+    while max_record_len(t, ipfix) > room {
+        let excess = max_record_len(t, ipfix) - room;
+        let Some(f) = t.fields.iter_mut().filter(|f| f.elem.ty == Ty::Str && f.len > MIN_FIT_STRING).max_by_key(|f| f.len) else {
+            return Err(format!("the template's records ({} bytes) cannot fit {room} bytes even with {MIN_FIT_STRING}-byte strings", max_record_len(t, ipfix)));
+        };
+        let new = f.len.saturating_sub(excess.min(usize::from(u16::MAX)) as u16).max(MIN_FIT_STRING);
+        match changed.iter_mut().find(|c| c.0 == f.elem.name) {
+            Some(c) => c.2 = new,
+            None => changed.push((f.elem.name, f.len, new)),
+        }
+        f.len = new;
+    }
+    Ok(changed)
 }
 
 #[derive(Clone, Debug)]
@@ -59,7 +96,7 @@ impl Templates {
 }
 
 fn field(e: &'static Element) -> Field {
-    Field { elem: e, key: e.key() }
+    Field { elem: e, key: e.key(), len: e.len }
 }
 
 /// Parses a `-T` string. Names start with `%` and are separated by spaces
@@ -204,7 +241,7 @@ pub fn write_record(out: &mut Vec<u8>, t: &Template, rec: &FlowRecord, time: Tim
     for f in &t.fields {
         let e = f.elem;
         let v = value(f, rec);
-        let len = usize::from(if ipfix { e.ipfix_len() } else { e.len });
+        let len = usize::from(f.wire_len(ipfix));
         if let (Src::FirstSwitched | Src::LastSwitched, TimeBase::Uptime(boot)) = (e.src, time) {
             let Val::U(ms) = v else { continue };
             put_uint(out, ms.saturating_sub(boot), len);
@@ -232,13 +269,11 @@ pub fn max_record_len(t: &Template, ipfix: bool) -> usize {
     t.fields
         .iter()
         .map(|f| {
-            let e = f.elem;
-            if ipfix && e.varlen {
-                usize::from(e.len) + if e.len < 255 { 1 } else { 3 }
-            } else if ipfix {
-                usize::from(e.ipfix_len())
+            let len = f.wire_len(ipfix);
+            if ipfix && f.elem.varlen {
+                usize::from(len) + if len < 255 { 1 } else { 3 }
             } else {
-                usize::from(e.len)
+                usize::from(len)
             }
         })
         .sum()

@@ -47,10 +47,12 @@ impl V5 {
     pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Packet>) -> usize {
         let (IpAddr::V4(src), IpAddr::V4(dst)) = (rec.src, rec.dst) else { return 0 };
         let (first_ms, last_ms) = (rec.first_us / 1000, rec.last_us / 1000);
-        let now = self.now_ms.max(last_ms);
+        let mut now = self.now_ms.max(last_ms);
         if !self.uptime.fits(first_ms, now) {
+            // See v9.rs: finish the packet, restart the clock from this flow.
             self.flush(out);
             self.uptime.rebase(first_ms);
+            now = last_ms;
         }
         self.now_ms = now;
         let boot = self.uptime.boot_ms();

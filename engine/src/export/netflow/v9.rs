@@ -67,7 +67,22 @@ pub struct Packer {
 }
 
 impl Packer {
-    pub fn new(flavor: Flavor, templates: Templates, max_payload: usize, domain: u32, periodic: bool) -> Result<Packer, String> {
+    pub fn new(flavor: Flavor, mut templates: Templates, max_payload: usize, domain: u32, periodic: bool) -> Result<Packer, String> {
+        let ipfix = flavor == Flavor::Ipfix;
+        let header = if ipfix { ipfix::HEADER_LEN } else { V9_HEADER_LEN };
+        // A record must fit a packet with its header and set header (and v9 padding).
+        let room = max_payload.saturating_sub(header + SET_HEADER_LEN + 3);
+        for t in [&mut templates.v4, &mut templates.v6] {
+            let changed = template::fit(t, room, ipfix).map_err(|e| format!("{e}: raise --max-export-payload ({max_payload})"))?;
+            if !changed.is_empty() {
+                let list: Vec<String> = changed.iter().map(|(n, a, b)| format!("%{n} {a}->{b}")).collect();
+                eprintln!(
+                    "[EXPORT] template {} shortened to fit {max_payload}-byte export packets: {} (raise --max-export-payload to keep them)",
+                    t.id,
+                    list.join(", ")
+                );
+            }
+        }
         let p = Packer {
             flavor,
             templates,
@@ -89,14 +104,6 @@ impl Packer {
             now_ms: 0,
             pending_flows: 0,
         };
-        let ipfix = flavor == Flavor::Ipfix;
-        let biggest = template::max_record_len(&p.templates.v4, ipfix).max(template::max_record_len(&p.templates.v6, ipfix));
-        let need = p.header_len() + SET_HEADER_LEN + biggest + 3;
-        if need > max_payload {
-            return Err(format!(
-                "the template's largest record ({biggest} bytes, {need} with the headers) does not fit an export packet of {max_payload} bytes: use fewer or shorter elements, or raise --max-export-payload"
-            ));
-        }
         let tpl = p.header_len() + p.template_set_len();
         if tpl > max_payload {
             return Err(format!(
@@ -152,14 +159,17 @@ impl Packer {
     /// Adds one flow; finished packets are appended to `out`.
     pub fn add(&mut self, rec: &FlowRecord, out: &mut Vec<Packet>) {
         let (first_ms, last_ms) = (rec.first_us / 1000, rec.last_us / 1000);
-        let now = self.now_ms.max(last_ms);
+        let mut now = self.now_ms.max(last_ms);
         let time = if self.ipfix() {
             TimeBase::Absolute
         } else {
             if !self.uptime.fits(first_ms, now) {
-                // A packet's records share its header's uptime: finish it first.
+                // A packet's records share its header's uptime: finish it
+                // first. The clock restarts from this flow (a capture can
+                // jump years back or forth between flows).
                 self.flush(out);
                 self.uptime.rebase(first_ms);
+                now = last_ms;
             }
             TimeBase::Uptime(self.uptime.boot_ms())
         };
@@ -263,7 +273,7 @@ fn v9_template_set(out: &mut Vec<u8>, ts: &[&Template]) {
         out.extend_from_slice(&(t.fields.len() as u16).to_be_bytes());
         for f in &t.fields {
             out.extend_from_slice(&f.elem.id.to_be_bytes());
-            out.extend_from_slice(&f.elem.len.to_be_bytes());
+            out.extend_from_slice(&f.len.to_be_bytes());
         }
     }
     let len = (out.len() - start) as u16;
@@ -348,8 +358,49 @@ mod tests {
     }
 
     #[test]
-    fn a_template_too_big_for_the_payload_is_refused() {
-        let e = Packer::new(Flavor::V9, parse("%HTTP_URL %HTTP_USER_AGENT %HTTP_MIME %HTTP_VIA %HTTP_X_FORWARDED_FOR %DNS_QUERY %DNS_RESPONSE").unwrap(), 1472, 0, true);
-        assert!(e.is_err());
+    fn a_clock_jump_of_years_keeps_times_exact() {
+        // ndpi_1kxun.pcap mixes flows of 2016 and 2022.
+        let mut p = Packer::new(Flavor::V9, parse("%IPV4_SRC_ADDR %FIRST_SWITCHED %LAST_SWITCHED").unwrap(), 1472, 0, true).unwrap();
+        let mut out = Vec::new();
+        let mut times = Vec::new();
+        for (i, start) in [1_654_385_232_000_000u64, 1_470_104_373_000_000, 1_654_385_240_000_000, 1_470_104_380_000_000].iter().enumerate() {
+            let mut r = rec("10.0.0.1", "10.0.0.2");
+            r.first_us = *start;
+            r.last_us = start + 1_500_000 + i as u64;
+            times.push((r.first_us / 1000, r.last_us / 1000));
+            p.add(&r, &mut out);
+        }
+        p.flush(&mut out);
+        let mut got = Vec::new();
+        for (pkt, _) in &out {
+            let boot = u64::from(u32_at(pkt, 8)) * 1000 - u64::from(u32_at(pkt, 4));
+            let mut off = V9_HEADER_LEN;
+            while off < pkt.len() {
+                let (id, len) = (u16_at(pkt, off), usize::from(u16_at(pkt, off + 2)));
+                if id >= 256 {
+                    for r in pkt[off + 4..off + len].chunks_exact(12) {
+                        got.push((boot + u64::from(u32_at(r, 4)), boot + u64::from(u32_at(r, 8))));
+                    }
+                }
+                off += len;
+            }
+        }
+        assert_eq!(got, times);
+    }
+
+    #[test]
+    fn strings_shrink_to_fit_and_only_strings() {
+        let big = "%HTTP_URL %HTTP_USER_AGENT %HTTP_MIME %HTTP_VIA %HTTP_X_FORWARDED_FOR %DNS_QUERY %DNS_RESPONSE";
+        for flavor in [Flavor::V9, Flavor::Ipfix] {
+            let p = Packer::new(flavor, parse(big).unwrap(), 1472, 0, true).unwrap();
+            let ipfix = flavor == Flavor::Ipfix;
+            let max = template::max_record_len(&p.templates.v4, ipfix);
+            let room = 1472 - if ipfix { 16 } else { 20 } - 4 - 3;
+            assert!(max <= room && max > room - 8, "{max}");
+        }
+        // 20 numbers cannot shrink: 300 bytes do not hold 20 IPv6 addresses.
+        let many = "%IPV6_SRC_ADDR %IPV6_DST_ADDR %IPV6_NEXT_HOP ".repeat(1) + &"%IN_BYTES %OUT_BYTES %IN_PKTS %OUT_PKTS ".repeat(1);
+        assert!(Packer::new(Flavor::V9, parse(&many).unwrap(), 256, 0, true).is_ok());
+        assert!(Packer::new(Flavor::V9, parse(&(many + " %DNS_QUERY %HTTP_URL %HTTP_HOST %HTTP_MIME %HTTP_VIA %SIP_CALL_ID %SIP_UAC %SIP_UAS %FTP_LOGIN %POP_USER %IMAP_LOGIN")).unwrap(), 256, 0, true).is_err());
     }
 }
