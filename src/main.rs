@@ -22,14 +22,38 @@ use engine::hook::HookFactory;
 use engine::{Config, RunSummary};
 
 #[derive(Parser, Debug)]
-#[command(name = "flowhook", version, about = "Network flow probe with nProbe-style Lua hooks")]
+#[command(name = "flowhook", version, disable_version_flag = true, about = "Network flow probe with nProbe-style Lua hooks")]
 struct Args {
+    /// Print version (-V is nProbe's flow version, so only --version).
+    #[arg(long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
     /// Interface to capture on, or a pcap/pcapng file to read.
-    #[arg(short = 'i', long = "interface", required_unless_present = "list_keys")]
+    #[arg(short = 'i', long = "interface", required_unless_present_any = ["list_keys", "list_elements"])]
     interface: Option<String>,
     /// Print the table keys of every plugin (Markdown, as in the README) and exit.
     #[arg(long = "list-keys")]
     list_keys: bool,
+    /// Print the elements -T accepts (nProbe names, ids, lengths) and exit.
+    #[arg(long = "list-elements")]
+    list_elements: bool,
+    /// NetFlow/IPFIX collector [udp://|tcp://]host[:port] (default port 2055; repeatable; tcp:// needs -V 10). "none": no export.
+    #[arg(short = 'n', long = "collector", value_name = "HOST:PORT")]
+    collectors: Vec<String>,
+    /// Export format: 5 (NetFlow v5), 9 (NetFlow v9) or 10 (IPFIX).
+    #[arg(short = 'V', long = "flow-version", default_value_t = 9, value_parser = clap::value_parser!(u8).range(5..=10))]
+    flow_version: u8,
+    /// Template of the exported records and of -P files, nProbe's element names: "%IPV4_SRC_ADDR %L7_PROTO ..." (see --list-elements).
+    #[arg(short = 'T', long = "flow-templ", value_name = "TEMPLATE")]
+    template: Option<String>,
+    /// Also write flows as text files under DIR/YYYY/MM/DD/HH/MM.flows, in the template's columns.
+    #[arg(short = 'P', long = "dump-path", value_name = "DIR")]
+    dump_path: Option<PathBuf>,
+    /// Seconds of packet time per -P file.
+    #[arg(short = 'F', long = "dump-frequency", value_name = "SECS", default_value_t = engine::export::textdump::DEFAULT_ROTATE_SECS)]
+    dump_frequency: u64,
+    /// Largest UDP payload of an export packet, in bytes (1472 fits a 1500-byte MTU).
+    #[arg(long = "max-export-payload", value_name = "BYTES", default_value_t = engine::export::netflow::DEFAULT_MAX_PAYLOAD)]
+    max_export_payload: usize,
     /// BPF filter applied to the capture (live or file).
     #[arg(short = 'f', long = "filter")]
     filter: Option<String>,
@@ -119,6 +143,10 @@ fn run() -> Result<ExitCode> {
         print!("{}", key_tables());
         return Ok(ExitCode::SUCCESS);
     }
+    if args.list_elements {
+        print!("{}", engine::export::netflow::element_list());
+        return Ok(ExitCode::SUCCESS);
+    }
     let iface = args.interface.clone().unwrap_or_default();
     let source = if std::path::Path::new(&iface).exists() {
         Source::File(PathBuf::from(&iface))
@@ -185,6 +213,7 @@ fn run() -> Result<ExitCode> {
         };
         outputs.push(Box::new(JsonOutput::new(w)));
     }
+    outputs.extend(export_outputs(&args)?);
 
     let mut hooks: Vec<HookFactory> = Vec::new();
     if let Some(script) = &args.lua {
@@ -212,6 +241,37 @@ fn run() -> Result<ExitCode> {
     let summary = engine::run(&cfg, hooks, outputs, stop)?;
     print_summary(&summary);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `-n` collectors and the `-P` dump, from `-n -V -T -P -F`.
+fn export_outputs(args: &Args) -> Result<Vec<Box<dyn Output>>> {
+    use engine::export::netflow::{template, ExportConfig, NetflowOutput};
+    let mut outputs: Vec<Box<dyn Output>> = Vec::new();
+    let spec = args.template.as_deref().unwrap_or(template::DEFAULT_TEMPLATE);
+    let templates = template::parse(spec).map_err(|e| anyhow::anyhow!("-T: {e}"))?;
+    if !matches!(args.flow_version, 5 | 9 | 10) {
+        bail!("-V {}: the flow version must be 5, 9 or 10 (IPFIX)", args.flow_version);
+    }
+    let none = args.collectors.iter().any(|c| c == "none");
+    if none && args.collectors.len() > 1 {
+        bail!("-n none cannot be combined with collectors");
+    }
+    let collectors: Vec<String> = args.collectors.iter().filter(|c| *c != "none").cloned().collect();
+    if !collectors.is_empty() {
+        if args.flow_version == 5 && args.template.is_some() {
+            eprintln!("[WARN] -T does not apply to NetFlow v5 (fixed record format); ignored for export");
+        }
+        let cfg = ExportConfig { version: args.flow_version, collectors, template: templates.clone(), max_payload: args.max_export_payload };
+        outputs.push(Box::new(NetflowOutput::new(&cfg).map_err(|e| anyhow::anyhow!(e))?));
+    }
+    if let Some(dir) = &args.dump_path {
+        if args.dump_frequency == 0 {
+            bail!("-F must be at least 1 second");
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create -P {}", dir.display()))?;
+        outputs.push(Box::new(engine::export::textdump::TextDump::new(dir.clone(), templates.given, args.dump_frequency)));
+    }
+    Ok(outputs)
 }
 
 /// The README's key tables, generated from the engine's field lists.
@@ -270,6 +330,21 @@ fn print_summary(s: &RunSummary) {
     }
     for d in s.dumps.iter().filter(|d| d.errors > 0) {
         let _ = writeln!(e, "[SUMMARY] {} dump write errors {}", d.proto, d.errors);
+    }
+    for o in &s.outputs {
+        let mut line = if o.name.starts_with("dump ") {
+            format!("[SUMMARY] {}: files {} flows {}", o.name, o.packets, o.flows)
+        } else {
+            format!("[SUMMARY] export {}: packets {} flows {}", o.name, o.packets, o.flows)
+        };
+        if o.records != o.flows {
+            line.push_str(&format!(" records {}", o.records));
+        }
+        if o.skipped > 0 {
+            line.push_str(&format!(" skipped (IPv6 in v5) {}", o.skipped));
+        }
+        line.push_str(&format!(" errors {}", o.errors));
+        let _ = writeln!(e, "{line}");
     }
     if s.output_errors > 0 {
         let _ = writeln!(e, "[SUMMARY] output errors {}", s.output_errors);

@@ -3,12 +3,13 @@
 //! any drops the flow) and writes kept flows to every output and dump dir.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use crate::dissect::{plugin, Proto};
 use crate::export::dump::DumpDir;
-use crate::export::{FlowRecord, Output};
+use crate::export::{FlowRecord, Output, OutputReport};
 use crate::hook::{FlowInput, Hook, HookFactory, HookReport, Verdict};
 
 #[derive(Debug, Default, Clone)]
@@ -24,7 +25,12 @@ pub(super) struct ExporterResult {
     pub hooks: Vec<HookReport>,
     pub dumps: Vec<DumpReport>,
     pub output_errors: u64,
+    pub outputs: Vec<OutputReport>,
 }
+
+/// With no flow for this long, outputs get a `tick` (a partly filled export
+/// packet goes out, a dump file rotates) so a quiet link does not hold data.
+const TICK: Duration = Duration::from_secs(1);
 
 pub(super) fn run(
     rx: Receiver<FlowRecord>,
@@ -54,7 +60,19 @@ pub(super) fn run(
     let mut res = ExporterResult::default();
     let mut output_reported = false;
     let mut scratch = Vec::with_capacity(4096);
-    for rec in rx.iter() {
+    let mut last_tick = Instant::now();
+    loop {
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            for o in outputs.iter_mut() {
+                o.tick();
+            }
+        }
+        let rec = match rx.recv_timeout(TICK) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         let mut verdict = Verdict::Keep;
         if let Some(p) = rec.proto {
             let mut input = FlowInput::new(p, &rec.table, &mut scratch);
@@ -97,5 +115,6 @@ pub(super) fn run(
         res.dumps.push(DumpReport { proto: p.name(), errors: d.errors });
     }
     res.hooks = hooks.iter().map(|h| h.report()).collect();
+    res.outputs = outputs.iter().flat_map(|o| o.reports()).collect();
     res
 }

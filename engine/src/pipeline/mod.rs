@@ -20,7 +20,7 @@ use crossbeam_channel::{bounded, Sender};
 use crate::capture::{CaptureError, Next, PacketSource};
 use crate::config::Config;
 use crate::decode;
-use crate::export::Output;
+use crate::export::{Output, OutputReport};
 use crate::hook::{HookFactory, HookReport};
 use crate::stats::Stats;
 
@@ -53,6 +53,8 @@ pub struct RunSummary {
     pub hooks: Vec<HookReport>,
     pub dumps: Vec<DumpReport>,
     pub output_errors: u64,
+    /// Per network output / text dump counters (packets, flows, errors).
+    pub outputs: Vec<OutputReport>,
     /// Where a file broke, if it did.
     pub broken: Option<String>,
     /// libpcap's received / dropped / interface-dropped counters (live).
@@ -198,6 +200,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         hooks: ex.hooks,
         dumps: ex.dumps,
         output_errors: ex.output_errors,
+        outputs: ex.outputs,
         broken,
         pcap_stats,
         elapsed_secs: started.elapsed().as_secs_f64(),

@@ -304,6 +304,15 @@ impl Worker {
             }),
             _ => Vec::new(),
         };
-        let _ = self.out.send(FlowRecord { proto, table, dump, end_secs: f.last_us / 1_000_000 });
+        let _ = self.out.send(FlowRecord {
+            proto,
+            table,
+            dump,
+            end_secs: f.last_us / 1_000_000,
+            src: f.cli,
+            dst: f.srv,
+            first_us: f.first_us,
+            last_us: f.last_us,
+        });
     }
 }
