@@ -92,3 +92,41 @@ fn bad_database_is_a_clear_error_at_start() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+/// The AS numbers reach the export templates too: `%SRC_AS %DST_AS` in the
+/// `-P` text dump (the same element table feeds NetFlow v9 and IPFIX).
+#[test]
+fn as_numbers_reach_the_export_template() {
+    let cap = rewrite_ipv4(&pcap(CAP), &[(CLIENT, [89, 160, 20, 115]), (SERVER, [1, 0, 0, 1])], "geo3.pcap");
+    let dir = std::env::temp_dir().join(format!("flowhook-{}-geo-dump", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = flowhook(&[
+        "-i",
+        cap.to_str().unwrap(),
+        "--as-list",
+        &geo("GeoLite2-ASN-Test.mmdb"),
+        "-P",
+        dir.to_str().unwrap(),
+        "-T",
+        "%IPV4_SRC_ADDR %IPV4_DST_ADDR %SRC_AS %DST_AS %DNS_QUERY",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut text = String::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                text.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    for r in rows {
+        assert_eq!(&r.split('|').collect::<Vec<_>>()[..4], ["89.160.20.115", "1.0.0.1", "29518", "15169"], "{r}");
+        assert!(r.ends_with("|google.com"), "{r}");
+    }
+}
