@@ -142,3 +142,89 @@ fn detection_in_mixed_traffic() {
         assert!(i(f, "flow.dport") == 53, "{f:?}");
     }
 }
+
+/// Detection is by payload, the port only a hint: the RADIUS datagrams of
+/// `radius/zeek_radius.pcap` moved to port 53 are not DNS (they are still
+/// found to be RADIUS); the DNS of
+/// `dns/suricata_dns-udp-google.com-a-aaaa-mx.pcap` moved to port 5353 is
+/// dissected (labelled MDNS, as nDPI labels port 5353) and on port 5300 is DNS.
+#[test]
+fn payload_decides_not_the_port() {
+    let garbage = rewrite_ports(&pcap("radius/zeek_radius.pcap"), &[(1812, 53), (1645, 53)], "radius53.pcap");
+    let flows = json_flows(&garbage, &[]);
+    assert!(!flows.is_empty());
+    for f in flows {
+        assert_eq!((i(&f, "flow.dport"), i(&f, "flow.l7_proto")), (53, 146), "{f:?}");
+        assert!(f.get("dns.query").is_none());
+    }
+    let mdns = rewrite_ports(&pcap("dns/suricata_dns-udp-google.com-a-aaaa-mx.pcap"), &[(53, 5353)], "dns5353.pcap");
+    let flows = json_flows(&mdns, &[]);
+    assert_eq!(flows.len(), 3);
+    for f in &flows {
+        assert_eq!((i(f, "flow.l7_proto"), s(f, "flow.l7_proto_name"), s(f, "dns.query")), (8, "MDNS", "google.com"));
+    }
+    let odd = rewrite_ports(&pcap("dns/suricata_dns-udp-google.com-a-aaaa-mx.pcap"), &[(53, 5300)], "dns5300.pcap");
+    for f in json_flows(&odd, &[]) {
+        assert_eq!((i(&f, "flow.l7_proto"), s(&f, "dns.query")), (5, "google.com"));
+    }
+}
+
+/// `--dns-dump-dir`: nProbe's layout and columns, one line per transaction
+/// (`dns/ndpi_dns_fragmented.pcap`: 22 transactions over 21 flows, on
+/// 2019-05-27, -28 and 2019-06-18), each under the directory of its day.
+#[test]
+fn dump_dir_lines() {
+    let dir = std::env::temp_dir().join(format!("flowhook-{}-dnsdump", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cap = pcap("dns/ndpi_dns_fragmented.pcap");
+    let out = flowhook(&["-i", cap.to_str().unwrap(), "--json", "-", "--dns-dump-dir", dir.to_str().unwrap()]);
+    assert!(out.status.success());
+    let flows = parse_json_lines(&String::from_utf8_lossy(&out.stdout));
+    let txs: i64 = flows.iter().filter(|f| f.contains_key("dns.num_queries")).map(|f| i(f, "dns.num_queries")).sum();
+    let mut lines = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(&dir).unwrap().parent().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut it = text.lines();
+            assert!(it.next().unwrap().starts_with("# When[epoch] DNS_Client[ascii:32] AS[uint] ClientCountry[ascii:32]"));
+            for l in it {
+                // The line's epoch falls on the day of its directory (UTC).
+                let when: i64 = l.split(' ').next().unwrap().parse().unwrap();
+                let day = match when / 86_400 {
+                    18_043 => "2019/05/27",
+                    18_044 => "2019/05/28",
+                    18_065 => "2019/06/18",
+                    d => panic!("unexpected day {d} in {l}"),
+                };
+                assert_eq!(rel, day, "{l}");
+                lines.push(l.to_string());
+            }
+        }
+    }
+    assert_eq!(lines.len() as i64, txs);
+    assert!(lines.iter().any(|l| l.contains(" weberlab.de 0 NOERROR 4 48 DNSKEY ")), "{lines:?}");
+}
+
+/// A dump dir that cannot be written (its year directory is a file): one
+/// message, errors counted, every flow still exported.
+#[test]
+fn dump_write_errors_are_reported_once_and_counted() {
+    let dir = std::env::temp_dir().join(format!("flowhook-{}-baddump", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("2017"), b"not a directory").unwrap();
+    let cap = pcap("dns/suricata_dns-udp-google.com-a-aaaa-mx.pcap");
+    let out = flowhook(&["-i", cap.to_str().unwrap(), "--json", "-", "--dns-dump-dir", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(parse_json_lines(&String::from_utf8_lossy(&out.stdout)).len(), 3);
+    assert_eq!(err.matches("[DUMP] cannot write dns dump").count(), 1, "{err}");
+    assert!(err.contains("[SUMMARY] dns dump write errors 3"), "{err}");
+}

@@ -138,3 +138,33 @@ pub fn rewrite_ipv4(src: &Path, map: &[([u8; 4], [u8; 4])], name: &str) -> PathB
     std::fs::write(&p, out).unwrap();
     p
 }
+
+/// Copies an Ethernet/IPv4 capture with UDP/TCP ports replaced (`from` ->
+/// `to`, either side), for detection tests on unusual ports.
+pub fn rewrite_ports(src: &Path, map: &[(u16, u16)], name: &str) -> PathBuf {
+    let b = std::fs::read(src).unwrap();
+    assert_eq!(&b[0..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian microsecond pcap expected");
+    let mut out = b[..24].to_vec();
+    let mut at = 24;
+    while at + 16 <= b.len() {
+        let caplen = u32::from_le_bytes(b[at + 8..at + 12].try_into().unwrap()) as usize;
+        let mut frame = b[at + 16..at + 16 + caplen].to_vec();
+        if frame.len() >= 38 && frame[12..14] == [0x08, 0x00] && matches!(frame[23], 6 | 17) {
+            let l4 = 14 + usize::from(frame[14] & 0x0f) * 4;
+            for off in [l4, l4 + 2] {
+                if frame.len() >= off + 2 {
+                    let p = u16::from_be_bytes([frame[off], frame[off + 1]]);
+                    if let Some((_, to)) = map.iter().find(|(f, _)| *f == p) {
+                        frame[off..off + 2].copy_from_slice(&to.to_be_bytes());
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&b[at..at + 16]);
+        out.extend_from_slice(&frame);
+        at += 16 + caplen;
+    }
+    let p = std::env::temp_dir().join(format!("flowhook-{}-{name}", std::process::id()));
+    std::fs::write(&p, out).unwrap();
+    p
+}
