@@ -1,8 +1,11 @@
 //! Hook call cost with a full DNS table, backends side by side:
 //! `cargo bench --bench hook` (or `cargo bench -- hook`).
 //! - native: a Rust hook that reads every key (the floor)
-//! - lua: `benches/hooks/readAll.lua` (every key) and `readOne.lua`, with and without budgets
-//! - wasm: `benches/hooks/read_all.wat` and `read_one.wat`, with and without epoch deadline and memory cap
+//! - lua: `benches/hooks/readAll.lua` (every key) and `readOne.lua`, with
+//!   and without budgets
+//! - wasm: `benches/hooks/read_all.wat` and `read_one.wat`, with and
+//!   without epoch deadline and memory cap
+//!
 //! Each iteration is one call as the exporter makes it: the Lua table is
 //! refilled, the wasm encoding made and copied, for one flow.
 

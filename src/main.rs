@@ -314,7 +314,7 @@ fn print_summary(s: &RunSummary) {
     }
     for h in &s.hooks {
         let errs: u64 = h.errors.iter().map(|(_, n)| n).sum();
-        let mean = if h.calls > 0 { h.total_ns / h.calls } else { 0 };
+        let mean = h.total_ns.checked_div(h.calls).unwrap_or(0);
         let detail: Vec<String> = h.errors.iter().map(|(r, n)| format!("{r} {n}")).collect();
         let _ = writeln!(
             e,

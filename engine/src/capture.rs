@@ -85,7 +85,7 @@ impl PacketSource {
         matches!(self, PacketSource::Live(_))
     }
 
-    pub fn next(&mut self) -> Next<'_> {
+    pub fn next_frame(&mut self) -> Next<'_> {
         let r = match self {
             PacketSource::File(c) => c.next_packet(),
             PacketSource::Live(c) => c.next_packet(),

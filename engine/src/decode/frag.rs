@@ -66,6 +66,15 @@ pub struct Incomplete {
     pub frame_no: u64,
 }
 
+/// Where and when a fragment was seen.
+#[derive(Clone, Copy, Debug)]
+pub struct Seen {
+    pub vlan: u16,
+    pub has_vlan: bool,
+    pub ts_us: u64,
+    pub frame_no: u64,
+}
+
 /// Outcome of adding a fragment.
 pub enum FragResult {
     /// Stored; more fragments are needed.
@@ -86,7 +95,8 @@ pub struct Defrag {
 
 impl Defrag {
     /// Adds one fragment seen at `ts_us` in frame `frame_no`.
-    pub fn add(&mut self, vlan: u16, has_vlan: bool, ip: &IpView<'_>, frag: FragInfo, ts_us: u64, frame_no: u64, out_evicted: &mut Vec<Incomplete>) -> FragResult {
+    pub fn add(&mut self, at: Seen, ip: &IpView<'_>, frag: FragInfo, out_evicted: &mut Vec<Incomplete>) -> FragResult {
+        let Seen { vlan, has_vlan, ts_us, frame_no } = at;
         let key = FragKey { vlan, src: ip.src, dst: ip.dst, proto: ip.proto, id: frag.id };
         if !self.pending.contains_key(&key)
             && (self.pending.len() >= MAX_PENDING_DATAGRAMS || self.bytes + ip.payload.len() > MAX_PENDING_BYTES)

@@ -13,11 +13,15 @@ use crate::dissect::Proto;
 /// nProbe's documented bound: each dump file is "at most 1000-lines long".
 pub const MAX_LINES_PER_FILE: usize = 1000;
 
+/// (year, month, day).
+type Day = (i64, u32, u32);
+
 pub struct DumpDir {
     root: PathBuf,
     proto: Proto,
     header: &'static str,
-    file: Option<(BufWriter<File>, usize, (i64, u32, u32))>,
+    /// The open file, its line count and its day.
+    file: Option<(BufWriter<File>, usize, Day)>,
     files: u64,
     pub errors: u64,
     reported: bool,

@@ -133,7 +133,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let frame = match src.next() {
+        let frame = match src.next_frame() {
             Next::Frame(f) => f,
             Next::Idle => {
                 // Quiet live link: tick with the wall clock, which is packet time live.
@@ -174,7 +174,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
             flush_all(&mut batches, &worker_tx, linktype);
             broadcast(&worker_tx, ts);
         }
-        if progress && frame_no % 4096 == 0 && last_progress.elapsed().as_millis() >= 500 {
+        if progress && frame_no.is_multiple_of(4096) && last_progress.elapsed().as_millis() >= 500 {
             last_progress = Instant::now();
             let secs = started.elapsed().as_secs_f64().max(1e-9);
             eprint!("\r{frame_no} packets, {:.0} packets/s   ", frame_no as f64 / secs);

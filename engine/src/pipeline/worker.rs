@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::{Batch, WorkMsg};
 use crate::config::Config;
-use crate::decode::frag::{Defrag, FragResult, Incomplete};
+use crate::decode::frag::{Defrag, FragResult, Incomplete, Seen};
 use crate::decode::ip::{parse_ip, parse_l4, tcp_flags, L4View};
 use crate::decode::{locate_ip, Malformed};
 use crate::dissect::{self, DumpCtx, Expectation, ProbeCtx, Proto, L7};
@@ -116,7 +116,8 @@ impl Worker {
         };
         if let Some(frag) = ip.frag {
             let mut evicted = Vec::new();
-            let r = self.defrag.add(link.vlan, link.has_vlan, &ip, frag, ts_us, frame_no, &mut evicted);
+            let at = Seen { vlan: link.vlan, has_vlan: link.has_vlan, ts_us, frame_no };
+            let r = self.defrag.add(at, &ip, frag, &mut evicted);
             for inc in evicted {
                 self.incomplete(inc);
             }

@@ -93,7 +93,7 @@ pub fn read_name(msg: &[u8], at: usize, flags: &mut Flags) -> Option<(String, us
                 pos += 1 + len as usize;
             }
             0xc0 => {
-                let ptr = (usize::from(be16(msg, pos)?) & 0x3fff) as usize;
+                let ptr = usize::from(be16(msg, pos)?) & 0x3fff;
                 end.get_or_insert(pos + 2);
                 jumps += 1;
                 if jumps > MAX_POINTER_JUMPS || ptr >= msg.len() {

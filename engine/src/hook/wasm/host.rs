@@ -70,11 +70,14 @@ struct HostState {
 /// Why a call failed (the exit summary counts these).
 const REASONS: [&str; 8] = ["timeout", "memory", "stack_overflow", "unreachable", "out_of_bounds", "trap", "bad_verdict", "print_flood"];
 
+/// A guest's `check<PROTO>Flow(ptr, len) -> verdict`.
+type CheckFn = TypedFunc<(u32, u32), u32>;
+
 struct Instance {
     store: Store<HostState>,
     memory: Memory,
     alloc: TypedFunc<u32, u32>,
-    checks: Vec<(Proto, TypedFunc<(u32, u32), u32>)>,
+    checks: Vec<(Proto, CheckFn)>,
     end: Option<TypedFunc<(), ()>>,
     /// Guest buffer for the table: (pointer, capacity).
     buf: (u32, u32),
@@ -116,7 +119,8 @@ fn start_ticker(engine: &Engine, period: Duration) {
 /// interruption is an engine setting; `--hook-timeout-ms 0` asks for none,
 /// which only benchmarks should want).
 fn shared_engine(epoch: bool) -> Result<Engine, String> {
-    static ENGINES: [OnceLock<Result<Engine, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+    type Slot = OnceLock<Result<Engine, String>>;
+    static ENGINES: [Slot; 2] = [OnceLock::new(), OnceLock::new()];
     ENGINES[usize::from(epoch)]
         .get_or_init(|| {
             let mut c = Config::new();
