@@ -4,8 +4,59 @@
 //! O(1) per flow.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Flow, FlowKey};
+
+/// FxHash (rustc's hasher): a multiply-rotate per word. Flow keys come from
+/// the network, but the table is bounded and only this worker's shard lands
+/// here, so a collision flood costs time, not memory; SipHash cost about a
+/// third of a lookup.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_SEED);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 const NIL: u32 = u32::MAX;
 
@@ -19,7 +70,7 @@ struct Slot {
 /// Flows in least-recently-seen order.
 #[derive(Default)]
 pub struct FlowTable {
-    map: HashMap<FlowKey, u32>,
+    map: FxMap<FlowKey, u32>,
     slots: Vec<Slot>,
     free: Vec<u32>,
     /// Least recently seen.
@@ -30,7 +81,7 @@ pub struct FlowTable {
 
 impl FlowTable {
     pub fn new() -> FlowTable {
-        FlowTable { map: HashMap::new(), slots: Vec::new(), free: Vec::new(), head: NIL, tail: NIL }
+        FlowTable { map: FxMap::default(), slots: Vec::new(), free: Vec::new(), head: NIL, tail: NIL }
     }
 
     pub fn len(&self) -> usize {
