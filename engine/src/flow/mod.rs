@@ -128,3 +128,17 @@ impl Flow {
         (self.last_us - self.first_us).div_ceil(1_000_000)
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    /// The per-flow memory figure in BENCHMARKS.md starts from these sizes
+    /// (printed with `cargo test -p flowhook-engine flow_sizes -- --nocapture`);
+    /// the assertion keeps the struct from growing by accident.
+    #[test]
+    fn flow_sizes() {
+        let flow = std::mem::size_of::<super::Flow>();
+        let stream = std::mem::size_of::<super::stream::TcpStream>();
+        eprintln!("Flow {flow} bytes (TcpStream {stream} x2 inside), FlowKey {}", std::mem::size_of::<super::FlowKey>());
+        assert!(flow <= 512, "Flow grew to {flow} bytes");
+    }
+}
