@@ -21,6 +21,9 @@ use engine::export::Output;
 use engine::hook::HookFactory;
 use engine::{Config, RunSummary};
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(name = "flowhook", version, disable_version_flag = true, about = "Network flow probe with nProbe-style Lua hooks")]
 struct Args {

@@ -60,9 +60,12 @@ type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 const NIL: u32 = u32::MAX;
 
+/// A table slot. The flow is boxed: the slab doubles its capacity as it
+/// grows, and with the flow inline (about 250 bytes) half-empty capacity
+/// dominated the probe's memory.
 struct Slot {
     key: FlowKey,
-    flow: Option<Flow>,
+    flow: Option<Box<Flow>>,
     prev: u32,
     next: u32,
 }
@@ -98,39 +101,59 @@ impl FlowTable {
 
     /// The flow for `key`, moved to the most-recently-seen end.
     pub fn touch(&mut self, key: &FlowKey) -> Option<&mut Flow> {
+        let idx = self.touch_index(key)?;
+        self.slots[idx as usize].flow.as_deref_mut()
+    }
+
+    /// Like [`touch`](Self::touch), returning the slot for [`get_mut`](Self::get_mut):
+    /// the per-packet path looks a flow up once.
+    pub fn touch_index(&mut self, key: &FlowKey) -> Option<u32> {
         let idx = *self.map.get(key)?;
-        self.unlink(idx);
-        self.push_tail(idx);
-        self.slots[idx as usize].flow.as_mut()
+        if self.tail != idx {
+            self.unlink(idx);
+            self.push_tail(idx);
+        }
+        Some(idx)
+    }
+
+    /// The flow in slot `idx` (from `touch_index` or `insert_index`).
+    pub fn get_mut(&mut self, idx: u32) -> Option<&mut Flow> {
+        self.slots.get_mut(idx as usize).and_then(|s| s.flow.as_deref_mut())
     }
 
     pub fn insert(&mut self, key: FlowKey, flow: Flow) -> &mut Flow {
+        let idx = self.insert_index(key, flow);
+        self.slots[idx as usize].flow.as_deref_mut().expect("just inserted")
+    }
+
+    /// Inserts and returns the new flow's slot.
+    pub fn insert_index(&mut self, key: FlowKey, flow: Flow) -> u32 {
         let idx = match self.free.pop() {
             Some(i) => {
-                self.slots[i as usize] = Slot { key, flow: Some(flow), prev: NIL, next: NIL };
+                self.slots[i as usize] = Slot { key, flow: Some(Box::new(flow)), prev: NIL, next: NIL };
                 i
             }
             None => {
-                self.slots.push(Slot { key, flow: Some(flow), prev: NIL, next: NIL });
+                self.slots.push(Slot { key, flow: Some(Box::new(flow)), prev: NIL, next: NIL });
                 (self.slots.len() - 1) as u32
             }
         };
         self.map.insert(key, idx);
         self.push_tail(idx);
-        self.slots[idx as usize].flow.as_mut().expect("just inserted")
+        idx
     }
 
     pub fn remove(&mut self, key: &FlowKey) -> Option<Flow> {
         let idx = self.map.remove(key)?;
         self.unlink(idx);
         self.free.push(idx);
-        self.slots[idx as usize].flow.take()
+        self.slots[idx as usize].flow.take().map(|b| *b)
     }
 
     /// The least recently seen flow.
     pub fn oldest(&self) -> Option<(&FlowKey, &Flow)> {
         let s = self.slots.get(self.head as usize)?;
-        Some((&s.key, s.flow.as_ref()?))
+        Some((&s.key, s.flow.as_deref()?))
     }
 
     /// Removes and returns flows from the least-recently-seen end while
@@ -153,7 +176,7 @@ impl FlowTable {
     pub fn remove_where(&mut self, keys: &[FlowKey], mut pred: impl FnMut(&Flow) -> bool) -> Vec<Flow> {
         let mut out = Vec::new();
         for k in keys {
-            let hit = self.map.get(k).and_then(|&i| self.slots[i as usize].flow.as_ref()).is_some_and(&mut pred);
+            let hit = self.map.get(k).and_then(|&i| self.slots[i as usize].flow.as_deref()).is_some_and(&mut pred);
             if hit {
                 if let Some(f) = self.remove(k) {
                     out.push(f);

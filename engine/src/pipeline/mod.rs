@@ -30,7 +30,7 @@ pub use exporter::DumpReport;
 const BATCH_FRAMES: usize = 128;
 /// Batches in flight per worker: bounds memory when workers fall behind
 /// (the capture thread then waits, as a full ring would make the kernel drop).
-const WORKER_QUEUE: usize = 64;
+const WORKER_QUEUE: usize = 16;
 /// Flow records in flight to the exporter.
 const EXPORT_QUEUE: usize = 4096;
 
@@ -112,18 +112,25 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         Err(_) => return Err(RunError::Hook("hook loader stopped".into())),
     }
 
+    // Emptied batches come back for reuse: the capture thread allocating
+    // and the workers freeing 32 KiB buffers made glibc's arena lock the
+    // hottest lock of the run.
+    let (free_tx, free_rx) = bounded::<Batch>(n * (WORKER_QUEUE + 2));
     let mut worker_tx: Vec<Sender<WorkMsg>> = Vec::with_capacity(n);
     let mut workers = Vec::with_capacity(n);
     for i in 0..n {
         let (tx, rx) = bounded(WORKER_QUEUE);
         worker_tx.push(tx);
         let w = worker::Worker::new(cfg, exp_tx.clone(), n, geo.clone());
-        workers.push(std::thread::Builder::new().name(format!("flows-{i}")).spawn(move || w.run(rx)).map_err(RunError::Thread)?);
+        let free = free_tx.clone();
+        workers.push(std::thread::Builder::new().name(format!("flows-{i}")).spawn(move || w.run(rx, free)).map_err(RunError::Thread)?);
     }
     drop(exp_tx);
 
     let mut cap_stats = Stats::default();
-    let mut batches: Vec<Batch> = (0..n).map(|_| new_batch(linktype)).collect();
+    drop(free_tx);
+    let fresh = || free_rx.try_recv().unwrap_or_else(|_| new_batch(linktype));
+    let mut batches: Vec<Batch> = (0..n).map(|_| fresh()).collect();
     let mut frame_no: u64 = 0;
     let mut last_tick_sec: u64 = 0;
     let mut broken = None;
@@ -140,7 +147,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
                 let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
                 if now / 1_000_000 > last_tick_sec {
                     last_tick_sec = now / 1_000_000;
-                    flush_all(&mut batches, &worker_tx, linktype);
+                    flush_all(&mut batches, &worker_tx, &fresh);
                     broadcast(&worker_tx, now);
                 }
                 continue;
@@ -166,12 +173,12 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         b.frames.push(FrameMeta { ts_us: ts, frame_no, start: b.data.len() as u32, len: frame.data.len() as u32 });
         b.data.extend_from_slice(frame.data);
         if b.frames.len() >= BATCH_FRAMES {
-            let full = std::mem::replace(b, new_batch(linktype));
+            let full = std::mem::replace(b, fresh());
             let _ = worker_tx[shard].send(WorkMsg::Frames(full));
         }
         if ts / 1_000_000 > last_tick_sec {
             last_tick_sec = ts / 1_000_000;
-            flush_all(&mut batches, &worker_tx, linktype);
+            flush_all(&mut batches, &worker_tx, &fresh);
             broadcast(&worker_tx, ts);
         }
         if progress && frame_no.is_multiple_of(4096) && last_progress.elapsed().as_millis() >= 500 {
@@ -183,7 +190,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
     if progress {
         eprintln!();
     }
-    flush_all(&mut batches, &worker_tx, linktype);
+    flush_all(&mut batches, &worker_tx, &fresh);
     let pcap_stats = src.live_stats();
     drop(worker_tx);
     let mut stats = cap_stats;
@@ -211,10 +218,10 @@ fn new_batch(linktype: i32) -> Batch {
     Batch { linktype, data: Vec::with_capacity(BATCH_FRAMES * 256), frames: Vec::with_capacity(BATCH_FRAMES) }
 }
 
-fn flush_all(batches: &mut [Batch], tx: &[Sender<WorkMsg>], linktype: i32) {
+fn flush_all(batches: &mut [Batch], tx: &[Sender<WorkMsg>], fresh: &dyn Fn() -> Batch) {
     for (b, t) in batches.iter_mut().zip(tx) {
         if !b.frames.is_empty() {
-            let full = std::mem::replace(b, new_batch(linktype));
+            let full = std::mem::replace(b, fresh());
             let _ = t.send(WorkMsg::Frames(full));
         }
     }

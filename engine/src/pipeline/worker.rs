@@ -81,10 +81,16 @@ impl Worker {
         }
     }
 
-    pub(super) fn run(mut self, rx: Receiver<WorkMsg>) -> Stats {
+    pub(super) fn run(mut self, rx: Receiver<WorkMsg>, free: Sender<Batch>) -> Stats {
         for msg in rx.iter() {
             match msg {
-                WorkMsg::Frames(b) => self.frames(&b),
+                WorkMsg::Frames(mut b) => {
+                    self.frames(&b);
+                    b.data.clear();
+                    b.frames.clear();
+                    // Back to the capture thread; when its pool is full, freed here.
+                    let _ = free.try_send(b);
+                }
                 WorkMsg::Tick(now) => self.tick(now),
             }
         }
@@ -189,7 +195,8 @@ impl Worker {
         let is_syn = flags.is_some_and(|f| f & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN);
         let (idle, life) = (self.idle_us, self.lifetime_us);
         let mut carry = None;
-        if let Some(f) = self.flows.touch(&key) {
+        let mut slot = self.flows.touch_index(&key);
+        if let Some(f) = slot.and_then(|i| self.flows.get_mut(i)) {
             let gap = p.ts_us.saturating_sub(f.last_us);
             let reason = if gap > idle {
                 Some(EndReason::Idle)
@@ -201,16 +208,13 @@ impl Worker {
                 None
             };
             if let Some(reason) = reason {
+                slot = None;
                 if let Some(mut old) = self.flows.remove(&key) {
                     if reason == EndReason::Lifetime {
                         // The flow goes on as a new one, same roles and dissector state.
-                        let app = std::mem::take(&mut old.app);
+                        let mut app = std::mem::take(&mut old.app);
                         let mut cont = Flow::new(p.frame_no, old.vlan, old.has_vlan, old.proto, old.cli, old.srv, old.cport, old.sport, None, false, p.ts_us);
-                        cont.cli = old.cli;
-                        cont.srv = old.srv;
-                        cont.cport = old.cport;
-                        cont.sport = old.sport;
-                        let mut app = app;
+                        (cont.cli, cont.srv, cont.cport, cont.sport) = (old.cli, old.srv, old.cport, old.sport);
                         let ctx = ProbeCtx { l4: old.proto, cport: old.cport, sport: old.sport, cli: old.cli, srv: old.srv, dir: Dir::ToServer };
                         old.app = app.split_for_lifetime(&ctx);
                         cont.app = app;
@@ -220,29 +224,32 @@ impl Worker {
                 }
             }
         }
-        if self.flows.touch(&key).is_none() {
-            if self.flows.len() >= self.max_flows {
-                if let Some((k, _)) = self.flows.oldest() {
-                    let k = *k;
-                    if let Some(f) = self.flows.remove(&k) {
-                        self.stats.flows_evicted += 1;
-                        self.export(f, EndReason::Evicted);
+        let slot = match slot {
+            Some(i) => i,
+            None => {
+                if self.flows.len() >= self.max_flows {
+                    if let Some((k, _)) = self.flows.oldest() {
+                        let k = *k;
+                        if let Some(f) = self.flows.remove(&k) {
+                            self.stats.flows_evicted += 1;
+                            self.export(f, EndReason::Evicted);
+                        }
                     }
                 }
-            }
-            let mut f = carry.unwrap_or_else(|| {
-                let reply = dissect::first_packet_is_reply(p.proto, p.l4.sport, p.l4.dport, p.l4.payload);
-                Flow::new(p.frame_no, p.vlan, p.has_vlan, p.proto, p.src, p.dst, p.l4.sport, p.l4.dport, flags, reply, p.ts_us)
-            });
-            if f.app.proto.is_none() && f.app.l7 == L7::UNKNOWN {
-                if let Some(e) = self.expectations.iter().position(|e| e.to == f.srv && e.port == f.sport && e.from.is_none_or(|a| a == f.cli)) {
-                    f.app.set_l7(self.expectations.remove(e).l7);
+                let mut f = carry.unwrap_or_else(|| {
+                    let reply = dissect::first_packet_is_reply(p.proto, p.l4.sport, p.l4.dport, p.l4.payload);
+                    Flow::new(p.frame_no, p.vlan, p.has_vlan, p.proto, p.src, p.dst, p.l4.sport, p.l4.dport, flags, reply, p.ts_us)
+                });
+                if f.app.proto.is_none() && f.app.l7 == L7::UNKNOWN && !self.expectations.is_empty() {
+                    if let Some(e) = self.expectations.iter().position(|e| e.to == f.srv && e.port == f.sport && e.from.is_none_or(|a| a == f.cli)) {
+                        f.app.set_l7(self.expectations.remove(e).l7);
+                    }
                 }
+                self.flows.insert_index(key, f)
             }
-            self.flows.insert(key, f);
-        }
+        };
         let plugins = &self.plugins;
-        let Some(f) = self.flows.touch(&key) else { return };
+        let Some(f) = self.flows.get_mut(slot) else { return };
         let was_closed = f.closed;
         let dir = f.dir_of(p.src, p.l4.sport);
         f.account(dir, p.pkts, p.bytes, p.ts_us, flags);
