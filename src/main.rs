@@ -304,6 +304,7 @@ fn print_summary(s: &RunSummary) {
         "[SUMMARY] packets {} bytes {} flows exported {} dropped by hooks {} evicted early {} in {:.2}s",
         st.packets, st.bytes, st.flows_exported, st.flows_dropped, st.flows_evicted, s.elapsed_secs
     );
+    let _ = writeln!(e, "[SUMMARY] flows held at once (peak) {}", st.peak_flows);
     if st.malformed_total() > 0 {
         let parts: Vec<String> =
             Malformed::ALL.iter().filter(|m| st.malformed[m.index()] > 0).map(|m| format!("{} {}", m.name(), st.malformed[m.index()])).collect();

@@ -20,6 +20,8 @@ pub struct Stats {
     pub datagrams_incomplete: u64,
     /// Holes skipped in TCP streams.
     pub tcp_gaps: u64,
+    /// Most flows held at once (summed over workers: an upper bound).
+    pub peak_flows: u64,
 }
 
 impl Stats {
@@ -39,6 +41,7 @@ impl Stats {
         self.datagrams_reassembled += o.datagrams_reassembled;
         self.datagrams_incomplete += o.datagrams_incomplete;
         self.tcp_gaps += o.tcp_gaps;
+        self.peak_flows += o.peak_flows;
     }
 
     pub fn malformed_total(&self) -> u64 {

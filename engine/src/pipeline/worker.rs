@@ -245,7 +245,9 @@ impl Worker {
                         f.app.set_l7(self.expectations.remove(e).l7);
                     }
                 }
-                self.flows.insert_index(key, f)
+                let i = self.flows.insert_index(key, f);
+                self.stats.peak_flows = self.stats.peak_flows.max(self.flows.len() as u64);
+                i
             }
         };
         let plugins = &self.plugins;
