@@ -1,11 +1,10 @@
 //! The Lua hook: loads the script once, finds its check functions, and calls
 //! them per flow on budgets.
 
-use std::time::Instant;
 
 use engine::dissect::Proto;
 use engine::export::stdout;
-use engine::hook::{FlowInput, Hook, HookReport, Verdict};
+use engine::hook::{CallTimer, FlowInput, Hook, HookReport, Verdict};
 use engine::table::FieldTable;
 use mlua::{Function, Lua, StdLib, Value as LuaValue, Variadic};
 
@@ -25,7 +24,7 @@ struct Check {
     calls: u64,
     drops: u64,
     errors: [u64; 3],
-    total_ns: u64,
+    timer: CallTimer,
 }
 
 const REASONS: [&str; 3] = ["runtime", "instructions", "memory"];
@@ -82,7 +81,7 @@ impl LuaHook {
             }
             let global = std::ffi::CString::new(p.name()).map_err(|e| e.to_string())?;
             let filler = Filler::new(&lua).map_err(|e| e.to_string())?;
-            checks.push(Check { proto: p, func, global, filler, calls: 0, drops: 0, errors: [0; 3], total_ns: 0 });
+            checks.push(Check { proto: p, func, global, filler, calls: 0, drops: 0, errors: [0; 3], timer: CallTimer::default() });
         }
         let end = lua.globals().get::<Function>(END_CALLBACK).ok();
         eprintln!("[LUA] Successfully interpreted {path}");
@@ -143,11 +142,11 @@ impl Hook for LuaHook {
 
     fn call(&mut self, input: &mut FlowInput<'_>) -> Verdict {
         let Some(idx) = self.checks.iter().position(|c| c.proto == input.proto) else { return Verdict::Keep };
-        let t0 = Instant::now();
+        let t0 = self.checks[idx].timer.start(self.checks[idx].calls);
         let r = self.run(idx, input.table);
         let c = &mut self.checks[idx];
+        c.timer.stop(t0);
         c.calls += 1;
-        c.total_ns += t0.elapsed().as_nanos() as u64;
         match r {
             Ok(v) => {
                 if v == Verdict::Drop {
@@ -195,7 +194,7 @@ impl Hook for LuaHook {
             calls: self.checks.iter().map(|c| c.calls).sum(),
             drops: self.checks.iter().map(|c| c.drops).sum(),
             errors,
-            total_ns: self.checks.iter().map(|c| c.total_ns).sum(),
+            total_ns: self.checks.iter().map(|c| c.timer.total_ns(c.calls)).sum(),
             disabled: false,
         }
     }
