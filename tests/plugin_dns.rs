@@ -5,22 +5,13 @@
 mod common;
 use common::*;
 
-use std::collections::HashMap;
-
-/// tshark rows of a `*.tshark.tsv`, as maps from column name to value.
-fn tsv(rel: &str) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(pcap(rel)).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
-    lines.map(|l| head.iter().cloned().zip(l.split('\t').map(String::from)).collect()).collect()
+fn tsv(rel: &str) -> Vec<Row> {
+    tsv_rows(&pcap(rel))
 }
 
-fn col<'a>(r: &'a HashMap<String, String>, k: &str) -> &'a str {
-    r.get(k).map(String::as_str).unwrap_or("")
-}
 
 /// (client endpoint, server endpoint) of a tshark row, by the query/response bit.
-fn ends(r: &HashMap<String, String>) -> (String, String) {
+fn ends(r: &Row) -> (String, String) {
     let src = if col(r, "ip.src").is_empty() { col(r, "ipv6.src") } else { col(r, "ip.src") };
     let dst = if col(r, "ip.dst").is_empty() { col(r, "ipv6.dst") } else { col(r, "ip.dst") };
     let sp = [col(r, "udp.srcport"), col(r, "tcp.srcport")].concat();

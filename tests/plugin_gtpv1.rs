@@ -166,20 +166,6 @@ fn tmp(name: &str) -> PathBuf {
     d.join(name)
 }
 
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// Dump lines of a run, without the `#` headers (checked to be ours).
 fn dump(capture: &Path, name: &str) -> Vec<String> {
     let dir = tmp(name);
@@ -187,7 +173,7 @@ fn dump(capture: &Path, name: &str) -> Vec<String> {
     let out = flowhook(&["-i", capture.to_str().unwrap(), "--gtpv1-dump-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut lines = Vec::new();
-    for f in files(&dir) {
+    for f in files_under(&dir) {
         let text = std::fs::read_to_string(&f).unwrap();
         let mut it = text.lines();
         let head = it.next().unwrap();

@@ -6,21 +6,11 @@
 mod common;
 use common::*;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-type Row = HashMap<String, String>;
-
 fn tsv(rel: &str) -> Vec<Row> {
-    let text = std::fs::read_to_string(pcap(rel)).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
-    lines.map(|l| head.iter().cloned().zip(l.split('\t').map(String::from)).collect()).collect()
+    tsv_rows(&pcap(rel))
 }
 
-fn col<'a>(r: &'a Row, k: &str) -> &'a str {
-    r.get(k).map(String::as_str).unwrap_or("")
-}
+use std::path::Path;
 
 fn is_request(code: &str) -> bool {
     matches!(code, "1" | "4" | "12" | "13" | "40" | "43")
@@ -77,7 +67,7 @@ fn dump(rel: &str) -> Vec<Vec<String>> {
     let out = flowhook(&["-i", pcap(rel).to_str().unwrap(), "--radius-dump-dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut lines = Vec::new();
-    for file in files(&dir) {
+    for file in files_under(&dir) {
         let text = std::fs::read_to_string(&file).unwrap();
         let mut it = text.lines();
         assert_eq!(it.next(), Some(engine::dissect::radius::fields::DUMP_HEADER));
@@ -88,19 +78,6 @@ fn dump(rel: &str) -> Vec<Vec<String>> {
         assert_eq!(l.len(), 22, "{l:?}");
     }
     lines
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            v.extend(files(&p));
-        } else {
-            v.push(p);
-        }
-    }
-    v
 }
 
 /// One packet of a tcpdump -v RADIUS print.

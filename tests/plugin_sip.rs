@@ -15,20 +15,6 @@ use std::path::{Path, PathBuf};
 
 use engine::dissect::sip::fields::DUMP_HEADER;
 
-type Row = HashMap<String, String>;
-
-/// Rows of a tab-separated oracle whose first line names the columns.
-fn tsv(path: &Path) -> Vec<Row> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
-    lines.map(|l| head.iter().cloned().zip(l.split('\t').map(String::from)).collect()).collect()
-}
-
-fn col<'a>(r: &'a Row, k: &str) -> &'a str {
-    r.get(k).map(String::as_str).unwrap_or("")
-}
-
 /// Unordered endpoint pair of a tshark row.
 fn row_pair(r: &Row) -> (String, String) {
     let src = [col(r, "ip.src"), col(r, "ipv6.src")].concat();
@@ -175,7 +161,7 @@ fn expected(rows: &[&Row]) -> Expected {
 /// Checks every SIP flow and every call of a capture against its tshark
 /// rows; returns (flows, calls) checked.
 fn check_tshark(rel: &str) -> (usize, usize) {
-    let rows = tsv(&pcap(&format!("{rel}.tshark.tsv")));
+    let rows = tsv_rows(&pcap(&format!("{rel}.tshark.tsv")));
     let (flows, lines) = run(&pcap(rel), &WHOLE);
     let sip: Vec<&Flow> = flows.iter().filter(|f| i(f, "flow.l7_proto") == 100).collect();
     // Every message tshark calls SIP is in a flow the plugin claimed.
@@ -596,7 +582,7 @@ fn huge_tcp_input_is_bounded() {
 #[test]
 fn split_flows_keep_every_message() {
     for rel in ["sip/ndpi_sip.pcap", "sip/zeek_sip-wireshark.pcap"] {
-        let rows = tsv(&pcap(&format!("{rel}.tshark.tsv")));
+        let rows = tsv_rows(&pcap(&format!("{rel}.tshark.tsv")));
         let flows = json_flows(&pcap(rel), &[]);
         let mut pairs: Vec<(String, String)> = rows.iter().map(row_pair).collect();
         pairs.dedup();

@@ -168,3 +168,34 @@ pub fn rewrite_ports(src: &Path, map: &[(u16, u16)], name: &str) -> PathBuf {
     std::fs::write(&p, out).unwrap();
     p
 }
+
+/// One row of a tab-separated oracle (tshark `-T fields -E header=y`), by column name.
+pub type Row = std::collections::HashMap<String, String>;
+
+/// Rows of a tab-separated oracle whose first line names the columns.
+pub fn tsv_rows(path: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap_or("").split('\t').map(String::from).collect();
+    lines.map(|l| head.iter().cloned().zip(l.split('\t').map(String::from)).collect()).collect()
+}
+
+/// A column of a row, `""` when absent.
+pub fn col<'a>(r: &'a Row, k: &str) -> &'a str {
+    r.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// Every file below `dir` (dump dirs nest by date).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            v.extend(files_under(&p));
+        } else {
+            v.push(p);
+        }
+    }
+    v.sort();
+    v
+}
