@@ -4,23 +4,13 @@
 //! cases.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::common::*;
 
-pub type Row = HashMap<String, String>;
-
-/// tshark rows of a `*.tshark*.tsv`, as maps from column name to value.
+/// tshark rows of a `*.tshark*.tsv` under `../shared/pcaps`.
 pub fn tsv(rel: &str) -> Vec<Row> {
-    let text = std::fs::read_to_string(pcap(rel)).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
-    lines.map(|l| head.iter().cloned().zip(l.split('\t').map(String::from)).collect()).collect()
-}
-
-pub fn col<'a>(r: &'a Row, k: &str) -> &'a str {
-    r.get(k).map(String::as_str).unwrap_or("")
+    tsv_rows(&pcap(rel))
 }
 
 /// (source endpoint, destination endpoint) of a tshark row.
