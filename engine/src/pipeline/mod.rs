@@ -31,8 +31,10 @@ const BATCH_FRAMES: usize = 128;
 /// Batches in flight per worker: bounds memory when workers fall behind
 /// (the capture thread then waits, as a full ring would make the kernel drop).
 const WORKER_QUEUE: usize = 16;
-/// Flow records in flight to the exporter.
-const EXPORT_QUEUE: usize = 4096;
+/// Flow records in flight to the exporter: enough to ride out a slow hook
+/// call; each holds a built table (~2.5 KB), and at the end of a capture the
+/// workers fill the queue at once, so it is also a peak-memory term.
+const EXPORT_QUEUE: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
