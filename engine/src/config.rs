@@ -9,8 +9,9 @@ use crate::dissect::Proto;
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default lifetime timeout: nProbe's `-t` default.
 pub const DEFAULT_LIFETIME_TIMEOUT: Duration = Duration::from_secs(120);
-/// Default bound of the flow table: 1M flows is about 300 MB at the measured
-/// per-flow size, well beyond a typical link's concurrent flows.
+/// Default bound of the flow table: nProbe's order of magnitude, well beyond
+/// a typical link's concurrent flows. At the measured ~1.5 KB per live flow
+/// (BENCHMARKS.md) a full table is about 1.5 GB: lower it on small machines.
 pub const DEFAULT_MAX_FLOWS: usize = 1 << 20;
 
 /// Where packets come from.
