@@ -156,20 +156,16 @@ impl FlowTable {
         Some((&s.key, s.flow.as_deref()?))
     }
 
-    /// Removes and returns flows from the least-recently-seen end while
-    /// `expired` says so; stops at the first flow that is not expired.
-    pub fn pop_expired(&mut self, mut expired: impl FnMut(&Flow) -> bool) -> Vec<Flow> {
-        let mut out = Vec::new();
-        while let Some((key, flow)) = self.oldest() {
-            if !expired(flow) {
-                break;
-            }
-            let key = *key;
-            if let Some(f) = self.remove(&key) {
-                out.push(f);
-            }
+    /// Removes and returns the least recently seen flow if `expired` says
+    /// so. Callers loop: flows leave one at a time, so ending a large table
+    /// never holds a second copy of it.
+    pub fn pop_oldest_if(&mut self, expired: impl FnOnce(&Flow) -> bool) -> Option<Flow> {
+        let (key, flow) = self.oldest()?;
+        if !expired(flow) {
+            return None;
         }
-        out
+        let key = *key;
+        self.remove(&key)
     }
 
     /// Removes every flow matching `pred` (a full scan; used for closed TCP flows, few).
@@ -184,11 +180,6 @@ impl FlowTable {
             }
         }
         out
-    }
-
-    /// Empties the table, oldest first.
-    pub fn drain(&mut self) -> Vec<Flow> {
-        self.pop_expired(|_| true)
     }
 
     fn unlink(&mut self, idx: u32) {

@@ -97,7 +97,7 @@ impl Worker {
         for inc in self.defrag.expire(None) {
             self.incomplete(inc);
         }
-        for f in self.flows.drain() {
+        while let Some(f) = self.flows.pop_oldest_if(|_| true) {
             self.export(f, EndReason::EndOfInput);
         }
         self.stats
@@ -281,7 +281,7 @@ impl Worker {
             self.incomplete(inc);
         }
         let idle = self.idle_us;
-        for f in self.flows.pop_expired(|f| now.saturating_sub(f.last_us) > idle) {
+        while let Some(f) = self.flows.pop_oldest_if(|f| now.saturating_sub(f.last_us) > idle) {
             self.export(f, EndReason::Idle);
         }
         if !self.closed.is_empty() {
