@@ -313,6 +313,9 @@ fn print_summary(s: &RunSummary) {
     if st.datagrams_reassembled + st.datagrams_incomplete > 0 {
         let _ = writeln!(e, "[SUMMARY] fragmented datagrams reassembled {} incomplete {}", st.datagrams_reassembled, st.datagrams_incomplete);
     }
+    if st.dissect_truncated > 0 {
+        let _ = writeln!(e, "[SUMMARY] dissectors gave up {} (bytes or items past their bounds)", st.dissect_truncated);
+    }
     if st.tcp_gaps > 0 {
         let _ = writeln!(e, "[SUMMARY] TCP stream gaps skipped {}", st.tcp_gaps);
     }

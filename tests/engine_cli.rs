@@ -210,3 +210,16 @@ fn live_capture_in_network_namespaces() {
     assert_eq!(i(icmp, "flow.out_pkts"), 3);
     assert_eq!(i(icmp, "flow.in_bytes"), 3 * 84);
 }
+
+/// What dissectors give up at their bounds is counted: the one flow of
+/// `mixed/suricata_dhcp-request-flood.pcap` holds 10000 DHCP requests, of
+/// which the dump keeps 256 (dhcp::MAX_MESSAGES); the rest are reported.
+#[test]
+fn dissector_bounds_are_counted_in_the_summary() {
+    let out = flowhook(&["-i", pcap("mixed/suricata_dhcp-request-flood.pcap").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success());
+    assert!(summary_num(&stderr, "dissectors gave up ") > 0, "{stderr}");
+    let small = flowhook(&["-i", pcap("dhcp/zeek_dhcp.pcap").to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&small.stderr).contains("gave up"));
+}

@@ -20,6 +20,8 @@ pub struct Stats {
     pub datagrams_incomplete: u64,
     /// Holes skipped in TCP streams.
     pub tcp_gaps: u64,
+    /// What dissectors gave up because a bound was hit (`Dissector::truncated`).
+    pub dissect_truncated: u64,
     /// Most flows held at once (summed over workers: an upper bound).
     pub peak_flows: u64,
 }
@@ -42,6 +44,7 @@ impl Stats {
         self.datagrams_incomplete += o.datagrams_incomplete;
         self.tcp_gaps += o.tcp_gaps;
         self.peak_flows += o.peak_flows;
+        self.dissect_truncated += o.dissect_truncated;
     }
 
     pub fn malformed_total(&self) -> u64 {

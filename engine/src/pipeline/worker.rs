@@ -301,6 +301,9 @@ impl Worker {
         for s in &f.app.streams {
             self.stats.tcp_gaps += u64::from(s.gaps);
         }
+        if let Some(d) = f.app.dissector.as_ref() {
+            self.stats.dissect_truncated += d.truncated();
+        }
         let table = build_table(&f, self.pid, self.geo.as_deref());
         let proto = f.app.proto;
         let dump = match (proto, f.app.dissector.as_ref()) {
