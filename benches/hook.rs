@@ -42,10 +42,12 @@ impl Hook for Native {
     }
 }
 
-fn lua(script: &str, budgets: bool) -> LuaHook {
+fn lua(script: &str, instructions: bool, memory: bool) -> LuaHook {
     let mut o = LuaOptions::new(common::repo(script));
-    if !budgets {
+    if !instructions {
         o.max_instructions = 0;
+    }
+    if !memory {
         o.max_memory = 0;
     }
     LuaHook::load(&o).expect("load lua")
@@ -80,10 +82,12 @@ fn bench(c: &mut Criterion) {
     const LUA_ONE: &str = "benches/hooks/readOne.lua";
     const WASM_ALL: &str = "benches/hooks/read_all.wat";
     const WASM_ONE: &str = "benches/hooks/read_one.wat";
-    run("lua_read_all_budgets", &mut lua(LUA_ALL, true));
-    run("lua_read_all_no_budgets", &mut lua(LUA_ALL, false));
-    run("lua_read_one_budgets", &mut lua(LUA_ONE, true));
-    run("lua_read_one_no_budgets", &mut lua(LUA_ONE, false));
+    run("lua_read_all_budgets", &mut lua(LUA_ALL, true, true));
+    run("lua_read_all_instructions_only", &mut lua(LUA_ALL, true, false));
+    run("lua_read_all_memory_only", &mut lua(LUA_ALL, false, true));
+    run("lua_read_all_no_budgets", &mut lua(LUA_ALL, false, false));
+    run("lua_read_one_budgets", &mut lua(LUA_ONE, true, true));
+    run("lua_read_one_no_budgets", &mut lua(LUA_ONE, false, false));
     run("wasm_read_all_epoch_memcap", &mut wasm(WASM_ALL, true, true));
     run("wasm_read_all_no_epoch_no_memcap", &mut wasm(WASM_ALL, false, false));
     run("wasm_read_one_epoch_memcap", &mut wasm(WASM_ONE, true, true));
