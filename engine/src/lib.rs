@@ -10,6 +10,7 @@
 //! ([`export`]) in turn.
 #![deny(unsafe_code)]
 
+mod bytes;
 pub mod capture;
 pub mod config;
 pub mod decode;

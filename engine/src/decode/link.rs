@@ -5,6 +5,7 @@
 //! sessions (RFC 2516) carrying IPv4/IPv6, Linux cooked capture v1 and v2,
 //! raw IP, and BSD null/loopback. The VLAN id kept is the outermost one.
 
+use crate::bytes::be16;
 use super::Malformed;
 
 /// libpcap LINKTYPE_* values we decode.
@@ -82,11 +83,6 @@ pub fn locate_ip(linktype: i32, frame: &[u8]) -> Result<LinkInfo<'_>, Malformed>
 
 fn plain(ip: &[u8]) -> LinkInfo<'_> {
     LinkInfo { vlan: 0, has_vlan: false, ip }
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at + 2)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
 }
 
 /// Follows an ethertype chain to IP.

@@ -14,6 +14,8 @@
 
 use std::net::Ipv4Addr;
 
+use crate::bytes::be32;
+
 /// The fixed BOOTP header, `op` through `file` (RFC 2131 §2, figure 1).
 pub const FIXED_LEN: usize = 236;
 /// The magic cookie that opens the options field (RFC 2131 §3, RFC 1497).
@@ -101,11 +103,6 @@ impl Message<'_> {
     pub fn client_ip(&self) -> Option<Ipv4Addr> {
         self.ciaddr.or(if self.op == 2 { self.yiaddr } else { None }).or(self.requested_ip)
     }
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// A non-zero IPv4 address at `at` (0.0.0.0 means "not set" in BOOTP).

@@ -4,6 +4,7 @@
 //! Anomalies are flags on the message, never errors: a message that is cut
 //! short keeps everything parsed before the cut.
 
+use crate::bytes::{be16, be32};
 /// Longest name kept: what dnsmasq uses (`MAX_NAME_LEN`, via Suricata).
 pub const MAX_NAME_LEN: usize = 1025;
 /// Compression pointers followed per name: a legal name has at most 127
@@ -44,16 +45,6 @@ pub struct Message {
     pub qtype: u16,
     pub answers: Vec<Answer>,
     pub flags: Flags,
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at + 2)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// Reads a (possibly compressed) name at `at`. Returns the name and the

@@ -15,6 +15,8 @@
 
 use std::net::Ipv4Addr;
 
+use crate::bytes::{be16, be32};
+
 use super::tbcd;
 
 /// The mandatory part of the header: flags, type, length, TEID.
@@ -352,16 +354,6 @@ pub struct Message {
     pub flags: Flags,
     /// Bytes of the message the IE walk did not get to.
     pub unparsed: usize,
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at + 2)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 fn location(v: &[u8]) -> Option<Location> {

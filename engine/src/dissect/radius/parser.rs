@@ -11,6 +11,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::bytes::be16;
+
 /// Code, Identifier, Length and Authenticator (RFC 2865 §3).
 pub const HEADER_LEN: usize = 20;
 /// RFC 2865 §3: "The minimum length is 20 and maximum length is 4096."
@@ -132,11 +134,6 @@ pub fn code_name(code: u8) -> &'static str {
         45 => "CoA-NAK",
         _ => "Unknown",
     }
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at + 2)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
 }
 
 fn be32(b: &[u8]) -> Option<u32> {
