@@ -58,7 +58,7 @@ fn flows(c: &mut Criterion) {
             FlowTable::new,
             |mut t| {
                 for k in &keys {
-                    t.insert(*k, Flow::new(1, 0, false, 6, k.a.0, k.b.0, k.a.1, k.b.1, None, false, 0));
+                    t.insert_index(*k, Flow::new(1, 0, false, 6, k.a.0, k.b.0, k.a.1, k.b.1, None, false, 0));
                 }
                 t
             },
@@ -67,13 +67,13 @@ fn flows(c: &mut Criterion) {
     });
     let mut t = FlowTable::new();
     for k in &keys {
-        t.insert(*k, Flow::new(1, 0, false, 6, k.a.0, k.b.0, k.a.1, k.b.1, None, false, 0));
+        t.insert_index(*k, Flow::new(1, 0, false, 6, k.a.0, k.b.0, k.a.1, k.b.1, None, false, 0));
     }
     g.bench_function("lookup_10k", |b| {
         b.iter(|| {
             let mut hit = 0;
             for k in &keys {
-                hit += usize::from(t.touch(k).is_some());
+                hit += usize::from(t.touch_index(k).is_some());
             }
             hit
         })

@@ -99,14 +99,9 @@ impl FlowTable {
         self.map.contains_key(key)
     }
 
-    /// The flow for `key`, moved to the most-recently-seen end.
-    pub fn touch(&mut self, key: &FlowKey) -> Option<&mut Flow> {
-        let idx = self.touch_index(key)?;
-        self.slots[idx as usize].flow.as_deref_mut()
-    }
-
-    /// Like [`touch`](Self::touch), returning the slot for [`get_mut`](Self::get_mut):
-    /// the per-packet path looks a flow up once.
+    /// The slot of the flow for `key` (for [`get_mut`](Self::get_mut)),
+    /// moved to the most-recently-seen end: the per-packet path looks a flow
+    /// up once.
     pub fn touch_index(&mut self, key: &FlowKey) -> Option<u32> {
         let idx = *self.map.get(key)?;
         if self.tail != idx {
@@ -119,11 +114,6 @@ impl FlowTable {
     /// The flow in slot `idx` (from `touch_index` or `insert_index`).
     pub fn get_mut(&mut self, idx: u32) -> Option<&mut Flow> {
         self.slots.get_mut(idx as usize).and_then(|s| s.flow.as_deref_mut())
-    }
-
-    pub fn insert(&mut self, key: FlowKey, flow: Flow) -> &mut Flow {
-        let idx = self.insert_index(key, flow);
-        self.slots[idx as usize].flow.as_deref_mut().expect("just inserted")
     }
 
     /// Inserts and returns the new flow's slot.
