@@ -271,15 +271,6 @@ pub fn text(b: &[u8], max: usize) -> String {
     s[..end].to_string()
 }
 
-/// A dump column: spaces replaced, `<empty>` when empty (nProbe's convention).
-pub fn dump_col(s: &str) -> String {
-    if s.is_empty() {
-        "<empty>".to_string()
-    } else {
-        s.replace(char::is_whitespace, "_")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

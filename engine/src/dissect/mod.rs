@@ -113,6 +113,15 @@ pub struct DumpCtx {
     pub last_us: u64,
 }
 
+/// A dump column: spaces replaced, `<empty>` when empty (nProbe's convention).
+pub fn dump_col(s: &str) -> String {
+    if s.is_empty() {
+        "<empty>".to_string()
+    } else {
+        s.replace(char::is_whitespace, "_")
+    }
+}
+
 /// A plugin: its protocol, probe, constructor and key list.
 pub struct Plugin {
     pub proto: Proto,

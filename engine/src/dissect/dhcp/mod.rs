@@ -183,7 +183,7 @@ impl Dissector for Dhcp {
     }
 
     fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
-        let e = |s: &str| if s.is_empty() { "<empty>".to_string() } else { s.replace(char::is_whitespace, "_") };
+        let e = super::dump_col;
         self.lines
             .iter()
             .map(|l| {

@@ -372,7 +372,7 @@ impl Dissector for Ftp {
     }
 
     fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
-        let e = lines::dump_col;
+        let e = super::dump_col;
         self.st
             .cmds
             .iter()

@@ -278,7 +278,7 @@ impl Dissector for Gtpv1 {
     }
 
     fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
-        let e = |s: &str| if s.is_empty() { "<empty>".to_string() } else { s.replace(char::is_whitespace, "_") };
+        let e = super::dump_col;
         let teid = |v: Option<u32>| v.map_or("<empty>".to_string(), |v| format!("0x{v:08x}"));
         self.txs
             .iter()

@@ -251,7 +251,7 @@ impl Dissector for Imap {
     }
 
     fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
-        let e = lines::dump_col;
+        let e = super::dump_col;
         self.st
             .cmds
             .iter()

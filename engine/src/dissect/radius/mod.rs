@@ -238,7 +238,7 @@ impl Dissector for Radius {
     }
 
     fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
-        let e = |s: &str| if s.is_empty() { "<empty>".to_string() } else { s.replace(char::is_whitespace, "_") };
+        let e = super::dump_col;
         let name = |c: u8| if c == 0 { "<empty>" } else { code_name(c) };
         self.txs
             .iter()

@@ -447,7 +447,7 @@ impl Dissector for Sip {
     }
 
     fn dump_lines(&self, _ctx: &DumpCtx) -> Vec<String> {
-        let e = |s: &str| if s.is_empty() { "<empty>".to_string() } else { s.replace(char::is_whitespace, "_") };
+        let e = super::dump_col;
         let end = |m: &Option<MediaEnd>| m.as_ref().map_or((String::new(), 0), |m| (m.addr.clone(), m.port));
         self.calls
             .iter()

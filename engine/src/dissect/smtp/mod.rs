@@ -293,7 +293,7 @@ impl Dissector for Smtp {
     }
 
     fn dump_lines(&self, ctx: &DumpCtx) -> Vec<String> {
-        let e = lines::dump_col;
+        let e = super::dump_col;
         self.st
             .mails
             .iter()
