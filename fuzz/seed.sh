@@ -21,4 +21,7 @@ seed dissect_smtp smtp "tcp.len>0"
 seed dissect_pop pop3 "tcp.len>0"
 seed dissect_imap imap "tcp.len>0"
 seed dissect_ftp ftp "tcp.len>0"
+# The savefile target takes whole files: the first 64 KiB of each classic pcap.
+mkdir -p corpus/savefile
+for f in ../../shared/pcaps/*/*.pcap; do head -c 65536 "$f" > "corpus/savefile/$(basename "$f")"; done
 for t in corpus/*; do echo "$t: $(ls "$t" | wc -l) seeds"; done

@@ -24,6 +24,20 @@ use engine::{Config, RunSummary};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process (Linux; elsewhere a
+/// no-op). With THP "always" (Debian's default) every fresh 2 MiB region the
+/// allocator touches is faulted in and zeroed whole: on the 1M-packet
+/// benchmark that zeroing was 15 % of the profile and RSS grew by a quarter
+/// (BENCHMARKS.md). Flow state is small objects, so 4 KiB pages serve it.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag
+    // on this process's memory descriptor.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(name = "flowhook", version, disable_version_flag = true, about = "Network flow probe with nProbe-style Lua hooks")]
 struct Args {
@@ -60,6 +74,10 @@ struct Args {
     /// BPF filter applied to the capture (live or file).
     #[arg(short = 'f', long = "filter")]
     filter: Option<String>,
+    /// Read capture files with libpcap only (default: classic pcap files
+    /// without a filter are memory-mapped and read in place, which is faster).
+    #[arg(long = "libpcap-reader")]
+    libpcap_reader: bool,
     /// Idle timeout in seconds: a flow with no packet for this long is exported.
     #[arg(short = 'd', long = "idle-timeout", default_value_t = 60)]
     idle_timeout: u64,
@@ -131,6 +149,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     match run() {
         Ok(code) => code,
         Err(e) => {
@@ -160,6 +179,9 @@ fn run() -> Result<ExitCode> {
     };
     let mut cfg = Config::new(source);
     cfg.bpf = args.filter.clone();
+    if args.libpcap_reader {
+        cfg.file_reader = engine::config::FileReader::Libpcap;
+    }
     if args.idle_timeout == 0 || args.lifetime_timeout == 0 {
         bail!("-d and -t must be at least 1 second");
     }

@@ -14,6 +14,16 @@ pub const DEFAULT_LIFETIME_TIMEOUT: Duration = Duration::from_secs(120);
 /// (BENCHMARKS.md) a full table is about 1.5 GB: lower it on small machines.
 pub const DEFAULT_MAX_FLOWS: usize = 1 << 20;
 
+/// How a capture file is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FileReader {
+    /// Classic pcap files without a BPF filter memory-mapped, the rest libpcap.
+    #[default]
+    Auto,
+    /// Always libpcap (for comparison, or for a file that may shrink while read).
+    Libpcap,
+}
+
 /// Where packets come from.
 #[derive(Clone, Debug)]
 pub enum Source {
@@ -27,6 +37,7 @@ pub enum Source {
 pub struct Config {
     pub source: Source,
     pub bpf: Option<String>,
+    pub file_reader: FileReader,
     pub idle_timeout: Duration,
     pub lifetime_timeout: Duration,
     pub max_flows: usize,
@@ -48,6 +59,7 @@ impl Config {
         Config {
             source,
             bpf: None,
+            file_reader: FileReader::Auto,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             lifetime_timeout: DEFAULT_LIFETIME_TIMEOUT,
             max_flows: DEFAULT_MAX_FLOWS,

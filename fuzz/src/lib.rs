@@ -49,3 +49,22 @@ pub fn decode(data: &[u8]) {
         }
     }
 }
+
+/// The classic pcap savefile parser the memory-mapped reader uses: a file
+/// header, then records until the bytes end or one is corrupt. Each whole
+/// record must lie inside the input.
+pub fn savefile(data: &[u8]) {
+    use engine::capture::savefile::{parse_file_header, parse_record, Record, FILE_HEADER_LEN, RECORD_HEADER_LEN};
+    let Some(h) = parse_file_header(data) else { return };
+    let mut at = FILE_HEADER_LEN;
+    while let Some(rest) = data.get(at..) {
+        match parse_record(&h, rest) {
+            Record::Whole(r) => {
+                let end = at + RECORD_HEADER_LEN + r.caplen as usize;
+                assert!(end <= data.len());
+                at = end;
+            }
+            Record::Partial | Record::Bad(_) => break,
+        }
+    }
+}

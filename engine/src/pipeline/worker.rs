@@ -87,6 +87,7 @@ impl Worker {
                 WorkMsg::Frames(mut b) => {
                     self.frames(&b);
                     b.data.clear();
+                    b.map = None;
                     b.frames.clear();
                     // Back to the capture thread; when its pool is full, freed here.
                     let _ = free.try_send(b);
@@ -105,7 +106,7 @@ impl Worker {
 
     fn frames(&mut self, b: &Batch) {
         for m in &b.frames {
-            let Some(frame) = b.data.get(m.start as usize..(m.start + m.len) as usize) else { continue };
+            let Some(frame) = b.bytes().get(m.start as usize..(m.start + m.len) as usize) else { continue };
             self.frame(b.linktype, frame, m.ts_us, m.frame_no);
         }
     }
