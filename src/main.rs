@@ -21,22 +21,7 @@ use engine::export::Output;
 use engine::hook::HookFactory;
 use engine::{Config, RunSummary};
 
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Turns transparent huge pages off for this process (Linux; elsewhere a
-/// no-op). With THP "always" (Debian's default) every fresh 2 MiB region the
-/// allocator touches is faulted in and zeroed whole: on the 1M-packet
-/// benchmark that zeroing was 15 % of the profile and RSS grew by a quarter
-/// (BENCHMARKS.md). Flow state is small objects, so 4 KiB pages serve it.
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag
-    // on this process's memory descriptor.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
+mod alloc;
 
 #[derive(Parser, Debug)]
 #[command(name = "flowhook", version, disable_version_flag = true, about = "Network flow probe with nProbe-style Lua hooks")]
@@ -149,7 +134,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    alloc::tune();
     match run() {
         Ok(code) => code,
         Err(e) => {

@@ -24,7 +24,7 @@ use super::savefile::{self, FileHeader, Record, RECORD_HEADER_LEN};
 /// (one mmap/munmap pair per 8 MiB, ~11,000 frames of a typical capture) and
 /// always holds a whole record (`MAX_CAPLEN` + header); small enough that the
 /// few windows in flight to the workers add little to RSS.
-pub const WINDOW_BYTES: u64 = 8 << 20;
+pub const WINDOW_BYTES: u64 = 1 << 20;
 /// Window starts are aligned to this: a multiple of every page size Linux
 /// uses (4 KiB, 16 KiB, 64 KiB), as mmap offsets must be page-aligned.
 const MAP_ALIGN: u64 = 64 << 10;

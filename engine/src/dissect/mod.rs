@@ -113,6 +113,19 @@ pub struct DumpCtx {
     pub last_us: u64,
 }
 
+/// Appends a transaction (or call) to a flow's list. The first one is
+/// allocated alone: most UDP flows (DNS, RADIUS, GTP-C, SIP) hold a single
+/// transaction for a whole idle timeout, and `Vec`'s first growth to four
+/// slots made those lists four times their content (a RADIUS transaction is
+/// ~600 bytes: 2.5 KB per flow; BENCHMARKS.md, memory). Later pushes double
+/// exactly (1, 2, 4, ...; `Vec` would jump from 1 to 4).
+pub(crate) fn push_doubling<T>(v: &mut Vec<T>, item: T) {
+    if v.len() == v.capacity() {
+        v.reserve_exact(v.capacity().max(1));
+    }
+    v.push(item);
+}
+
 /// A dump column: spaces replaced, `<empty>` when empty (nProbe's convention).
 pub fn dump_col(s: &str) -> String {
     if s.is_empty() {
@@ -159,12 +172,20 @@ pub struct FlowApp {
     pub l7: L7,
     pub proto: Option<Proto>,
     pub dissector: Option<Box<dyn Dissector>>,
-    pub streams: [TcpStream; 2],
+    /// TCP reassembly, one stream per direction; allocated at the first TCP
+    /// segment, so UDP flows (most of those held at once) do without its
+    /// 96 bytes.
+    streams: Option<Box<[TcpStream; 2]>>,
     probes: u8,
     given_up: bool,
 }
 
 impl FlowApp {
+    /// The TCP streams (none for a flow that carried no TCP segment).
+    pub fn streams(&self) -> &[TcpStream] {
+        self.streams.as_deref().map_or(&[], |s| &s[..])
+    }
+
     /// Marks the flow as a known protocol without a dissector (FTP data).
     pub fn set_l7(&mut self, l7: L7) {
         self.l7 = l7;
@@ -209,7 +230,7 @@ impl FlowApp {
             }
         };
         match tcp {
-            Some((seq, syn)) => streams[ctx.dir as usize].segment(seq, syn, data, &mut feed),
+            Some((seq, syn)) => streams.get_or_insert_with(Default::default)[ctx.dir as usize].segment(seq, syn, data, &mut feed),
             None => {
                 if !data.is_empty() {
                     feed(data)
@@ -222,9 +243,9 @@ impl FlowApp {
     pub fn finish(&mut self, ctx_of: impl Fn(Dir) -> ProbeCtx, ts_us: u64) {
         for dir in [Dir::ToServer, Dir::ToClient] {
             let FlowApp { streams, dissector, .. } = self;
-            if let Some(d) = dissector.as_mut() {
+            if let (Some(d), Some(s)) = (dissector.as_mut(), streams.as_mut()) {
                 let ctx = ctx_of(dir);
-                streams[dir as usize].flush(&mut |c| d.on_data(ctx.dir, c, ts_us));
+                s[dir as usize].flush(&mut |c| d.on_data(ctx.dir, c, ts_us));
             }
         }
         if let Some(l7) = self.dissector.as_ref().and_then(|d| d.l7()) {

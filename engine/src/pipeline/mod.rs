@@ -33,7 +33,7 @@ const BATCH_FRAMES: usize = 128;
 /// Frames per batch when they stay in a mapped window: a batch is only 24 bytes
 /// of bookkeeping per frame then, so larger batches cost no memory and cut the
 /// capture thread's wake-ups (context switches 7,400 -> 1,750 on the 1M bench).
-const BATCH_FRAMES_MAPPED: usize = 1024;
+const BATCH_FRAMES_MAPPED: usize = 256;
 /// Batches in flight per worker: bounds memory when workers fall behind
 /// (the capture thread then waits, as a full ring would make the kernel drop).
 const WORKER_QUEUE: usize = 16;

@@ -299,7 +299,7 @@ impl Worker {
         let ctx_of = |dir: Dir| ProbeCtx { l4: f.proto, cport: f.cport, sport: f.sport, cli: f.cli, srv: f.srv, dir };
         let last = f.last_us;
         f.app.finish(ctx_of, last);
-        for s in &f.app.streams {
+        for s in f.app.streams() {
             self.stats.tcp_gaps += u64::from(s.gaps);
         }
         if let Some(d) = f.app.dissector.as_ref() {

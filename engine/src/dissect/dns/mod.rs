@@ -140,10 +140,7 @@ impl Dns {
     fn push(&mut self, tx: Tx) {
         self.count += 1;
         if self.txs.len() < MAX_TRANSACTIONS {
-            // Most DNS flows hold one transaction for a whole idle timeout:
-            // grow one at a time instead of Vec's 4 (saves ~360 bytes a flow).
-            self.txs.reserve_exact(1);
-            self.txs.push(tx);
+            crate::dissect::push_doubling(&mut self.txs, tx);
         } else {
             self.overflow += 1;
         }

@@ -145,7 +145,7 @@ impl Gtpv1 {
     fn push(&mut self, tx: Tx, bytes: usize) -> Option<usize> {
         self.count += 1;
         if self.txs.len() < MAX_TRANSACTIONS {
-            self.txs.push(tx);
+            crate::dissect::push_doubling(&mut self.txs, tx);
             Some(self.txs.len() - 1)
         } else {
             self.given_up += bytes as u64;

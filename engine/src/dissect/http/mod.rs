@@ -252,7 +252,7 @@ impl Http {
     fn push_tx(&mut self, tx: Tx) -> Option<usize> {
         self.count += 1;
         if self.txs.len() < MAX_TRANSACTIONS {
-            self.txs.push(tx);
+            crate::dissect::push_doubling(&mut self.txs, tx);
             Some(self.txs.len() - 1)
         } else {
             None

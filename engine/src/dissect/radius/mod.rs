@@ -195,7 +195,7 @@ impl Radius {
 
     fn push(&mut self, tx: Tx, len: usize) {
         if self.txs.len() < MAX_TRANSACTIONS {
-            self.txs.push(tx);
+            crate::dissect::push_doubling(&mut self.txs, tx);
         } else {
             self.dropped_bytes += len as u64;
         }

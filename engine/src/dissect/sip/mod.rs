@@ -328,7 +328,7 @@ impl Sip {
                 if self.calls.len() >= MAX_CALLS {
                     return;
                 }
-                self.calls.push(Call::new(id, m, src, dst, ts_us));
+                crate::dissect::push_doubling(&mut self.calls, Call::new(id, m, src, dst, ts_us));
                 self.calls.len() - 1
             }
         };
