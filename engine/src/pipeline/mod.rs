@@ -182,11 +182,17 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         cap_stats.packets += 1;
         cap_stats.bytes += u64::from(frame.wire_len);
         let ts = frame.ts_us;
-        let shard = match decode::locate_ip(linktype, frame.data) {
-            Ok(l) => decode::shard_hash(&l).map_or(0, |h| (h % n as u64) as usize),
-            Err(m) => {
-                cap_stats.malformed(m);
-                continue;
+        // One worker: no shard to choose, and the worker's own decode counts
+        // what does not decode, so the capture thread only reads frames.
+        let shard = if n == 1 {
+            0
+        } else {
+            match decode::locate_ip(linktype, frame.data) {
+                Ok(l) => decode::shard_hash(&l).map_or(0, |h| (h % n as u64) as usize),
+                Err(m) => {
+                    cap_stats.malformed(m);
+                    continue;
+                }
             }
         };
         let mut b = &mut batches[shard];
