@@ -60,7 +60,7 @@ struct Args {
     #[arg(short = 'f', long = "filter")]
     filter: Option<String>,
     /// Read capture files with libpcap only (default: classic pcap files
-    /// without a filter are memory-mapped and read in place, which is faster).
+    /// without a filter are read in large blocks, frames passed on in place).
     #[arg(long = "libpcap-reader")]
     libpcap_reader: bool,
     /// Idle timeout in seconds: a flow with no packet for this long is exported.

@@ -1,4 +1,4 @@
-//! The memory-mapped pcap reader against libpcap: on every capture under
+//! The block pcap reader against libpcap: on every capture under
 //! `../shared/pcaps` (and on cut and corrupted copies of a real one) both
 //! readers give the same frames, timestamps, wire lengths and link type,
 //! and break at the same frame.
@@ -16,18 +16,18 @@ struct Read {
     linktype: i32,
     frames: Vec<(u64, u32, Vec<u8>)>,
     broken: bool,
-    mapped: bool,
+    in_blocks: bool,
 }
 
 fn read(path: &Path, reader: FileReader) -> Option<Read> {
     let mut src = PacketSource::open(&Source::File(path.to_owned()), None, reader).ok()?;
-    let mapped = matches!(src, PacketSource::Mapped(_));
+    let in_blocks = matches!(src, PacketSource::Blocks(_));
     let linktype = src.linktype();
     let mut frames = Vec::new();
     let broken = loop {
         match src.next_frame() {
             Next::Frame(f) => {
-                assert_eq!(f.mapped.is_some(), mapped);
+                assert_eq!(f.block.is_some(), in_blocks);
                 frames.push((f.ts_us, f.wire_len, f.data.to_vec()));
             }
             Next::End => break false,
@@ -35,21 +35,21 @@ fn read(path: &Path, reader: FileReader) -> Option<Read> {
             Next::Idle => unreachable!("files are never idle"),
         }
     };
-    Some(Read { linktype, frames, broken, mapped })
+    Some(Read { linktype, frames, broken, in_blocks })
 }
 
 #[test]
-fn mapped_reader_equals_libpcap_on_every_capture() {
-    let mut mapped_files = 0;
+fn block_reader_equals_libpcap_on_every_capture() {
+    let mut block_files = 0;
     for p in all_captures() {
         let lib = read(&p, FileReader::Libpcap).unwrap_or_else(|| panic!("libpcap cannot open {}", p.display()));
         let auto = read(&p, FileReader::Auto).unwrap();
         let is_pcapng = std::fs::read(&p).unwrap().starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]);
-        assert_eq!(auto.mapped, !is_pcapng, "{}: only pcapng goes to libpcap", p.display());
-        mapped_files += usize::from(auto.mapped);
-        assert_eq!(Read { mapped: false, ..auto }, lib, "{}", p.display());
+        assert_eq!(auto.in_blocks, !is_pcapng, "{}: only pcapng goes to libpcap", p.display());
+        block_files += usize::from(auto.in_blocks);
+        assert_eq!(Read { in_blocks: false, ..auto }, lib, "{}", p.display());
     }
-    assert!(mapped_files >= 40, "only {mapped_files} classic pcap files read");
+    assert!(block_files >= 40, "only {block_files} classic pcap files read");
 }
 
 /// `mixed/ndpi_1kxun.pcap` cut at many places (inside record headers and
@@ -65,8 +65,8 @@ fn cut_and_corrupt_files_break_where_libpcap_does() {
         std::fs::write(&f, &src[..cut]).unwrap();
         let lib = read(&f, FileReader::Libpcap).unwrap();
         let auto = read(&f, FileReader::Auto).unwrap();
-        assert!(auto.mapped && lib.broken, "cut at {cut}");
-        assert_eq!(Read { mapped: false, ..auto }, lib, "cut at {cut}");
+        assert!(auto.in_blocks && lib.broken, "cut at {cut}");
+        assert_eq!(Read { in_blocks: false, ..auto }, lib, "cut at {cut}");
     }
     // Frame 1's microseconds (bytes 28..32) at 1.5 s: out of spec, but
     // libpcap reads it as sec * 10^6 + usec, and so must we.
@@ -75,7 +75,7 @@ fn cut_and_corrupt_files_break_where_libpcap_does() {
     std::fs::write(&f, &odd).unwrap();
     let auto = read(&f, FileReader::Auto).unwrap();
     assert!(!auto.broken);
-    assert_eq!(Read { mapped: false, ..auto }, read(&f, FileReader::Libpcap).unwrap());
+    assert_eq!(Read { in_blocks: false, ..auto }, read(&f, FileReader::Libpcap).unwrap());
     // Frame 1's caplen (bytes 32..36) set to 0x7fffffff: corrupt from the first record.
     let mut bad = src.clone();
     bad[32..36].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
@@ -86,11 +86,11 @@ fn cut_and_corrupt_files_break_where_libpcap_does() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A capture bigger than one mapping window (8 MiB): the window changes
-/// under the reader many times; frames across the boundaries are whole.
+/// A capture of 20 blocks (1 MiB each): records cut by a block boundary
+/// are moved whole to the next block.
 /// Built from `http/zeek_http-get.pcap`'s frames repeated.
 #[test]
-fn frames_across_window_boundaries() {
+fn frames_across_block_boundaries() {
     let src = std::fs::read(pcap("http/zeek_http-get.pcap")).unwrap();
     let mut big = src.clone();
     while big.len() < 20 << 20 {
@@ -102,7 +102,7 @@ fn frames_across_window_boundaries() {
     std::fs::write(&f, &big).unwrap();
     let auto = read(&f, FileReader::Auto).unwrap();
     let lib = read(&f, FileReader::Libpcap).unwrap();
-    assert!(auto.mapped && !auto.broken && auto.frames.len() > 10_000);
-    assert_eq!(Read { mapped: false, ..auto }, lib);
+    assert!(auto.in_blocks && !auto.broken && auto.frames.len() > 10_000);
+    assert_eq!(Read { in_blocks: false, ..auto }, lib);
     let _ = std::fs::remove_dir_all(&dir);
 }

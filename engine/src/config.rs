@@ -17,10 +17,10 @@ pub const DEFAULT_MAX_FLOWS: usize = 1 << 20;
 /// How a capture file is read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FileReader {
-    /// Classic pcap files without a BPF filter memory-mapped, the rest libpcap.
+    /// Classic pcap files without a BPF filter read in blocks, the rest libpcap.
     #[default]
     Auto,
-    /// Always libpcap (for comparison, or for a file that may shrink while read).
+    /// Always libpcap (for comparison).
     Libpcap,
 }
 

@@ -1,19 +1,20 @@
 //! Packet sources: a live interface or a pcap/pcapng file, with an optional
 //! BPF filter. Timestamps are the packets' own (microseconds).
 //!
-//! Classic pcap files without a filter are memory-mapped and read in place
-//! (`mapped`, parsed by `savefile`); everything else goes through libpcap.
+//! Classic pcap files without a filter are read in large blocks and their
+//! frames handed on in place (`blocks`, parsed by `savefile`); everything
+//! else goes through libpcap.
 
-mod mapped;
+mod blocks;
 pub mod savefile;
 
 use std::sync::Arc;
 
-use memmap2::Mmap;
 use pcap::{Active, Capture, Offline};
 
+pub use blocks::Block;
+use blocks::{BlockFile, BlockNext};
 use crate::config::{FileReader, Source};
-use mapped::{MappedFile, MappedNext};
 
 /// Read timeout of a live capture: how often the loop wakes to check for a
 /// signal and to tick the flow workers' clocks when the link is quiet.
@@ -32,7 +33,7 @@ pub enum CaptureError {
 }
 
 pub enum PacketSource {
-    Mapped(MappedFile),
+    Blocks(BlockFile),
     File(Capture<Offline>),
     Live(Capture<Active>),
 }
@@ -43,9 +44,9 @@ pub struct Frame<'a> {
     pub data: &'a [u8],
     /// Length on the wire (may exceed `data.len()` when the snaplen cut it).
     pub wire_len: u32,
-    /// For a memory-mapped file: the window `data` lies in and its offset
+    /// For a file read in blocks: the block `data` lies in and its offset
     /// there, so the frame can be passed on without a copy.
-    pub mapped: Option<(&'a Arc<Mmap>, u32)>,
+    pub block: Option<(&'a Arc<Block>, u32)>,
 }
 
 /// What a read gave.
@@ -61,8 +62,8 @@ pub enum Next<'a> {
 impl PacketSource {
     pub fn open(src: &Source, bpf: Option<&str>, reader: FileReader) -> Result<PacketSource, CaptureError> {
         if let (Source::File(p), None, FileReader::Auto) = (src, bpf, reader) {
-            if let Some(m) = MappedFile::open(p) {
-                return Ok(PacketSource::Mapped(m));
+            if let Some(b) = BlockFile::open(p) {
+                return Ok(PacketSource::Blocks(b));
             }
         }
         let mut s = match src {
@@ -87,7 +88,7 @@ impl PacketSource {
             let r = match &mut s {
                 PacketSource::File(c) => c.filter(f, true),
                 PacketSource::Live(c) => c.filter(f, true),
-                PacketSource::Mapped(_) => Ok(()),
+                PacketSource::Blocks(_) => Ok(()),
             };
             r.map_err(|e| CaptureError::Filter { filter: f.to_owned(), msg: e.to_string() })?;
         }
@@ -96,7 +97,7 @@ impl PacketSource {
 
     pub fn linktype(&self) -> i32 {
         match self {
-            PacketSource::Mapped(m) => m.linktype(),
+            PacketSource::Blocks(b) => b.linktype(),
             PacketSource::File(c) => c.get_datalink().0,
             PacketSource::Live(c) => c.get_datalink().0,
         }
@@ -108,15 +109,15 @@ impl PacketSource {
 
     pub fn next_frame(&mut self) -> Next<'_> {
         let r = match self {
-            PacketSource::Mapped(m) => {
-                return match m.next_frame() {
-                    MappedNext::Frame(f) => {
-                        let w = m.window();
-                        let data = w.get(f.start as usize..(f.start + f.len) as usize).unwrap_or_default();
-                        Next::Frame(Frame { ts_us: f.ts_us, data, wire_len: f.wire_len, mapped: Some((w, f.start)) })
+            PacketSource::Blocks(b) => {
+                return match b.next_frame() {
+                    BlockNext::Frame(f) => {
+                        let block = b.block();
+                        let data = block.get(f.start as usize..(f.start + f.len) as usize).unwrap_or_default();
+                        Next::Frame(Frame { ts_us: f.ts_us, data, wire_len: f.wire_len, block: Some((block, f.start)) })
                     }
-                    MappedNext::End => Next::End,
-                    MappedNext::Broken(msg) => Next::Broken(msg),
+                    BlockNext::End => Next::End,
+                    BlockNext::Broken(msg) => Next::Broken(msg),
                 };
             }
             PacketSource::File(c) => c.next_packet(),
@@ -126,7 +127,7 @@ impl PacketSource {
             Ok(p) => {
                 let ts = &p.header.ts;
                 let ts_us = (ts.tv_sec.max(0) as u64) * 1_000_000 + (ts.tv_usec.max(0) as u64);
-                Next::Frame(Frame { ts_us, data: p.data, wire_len: p.header.len, mapped: None })
+                Next::Frame(Frame { ts_us, data: p.data, wire_len: p.header.len, block: None })
             }
             Err(pcap::Error::TimeoutExpired) => Next::Idle,
             Err(pcap::Error::NoMorePackets) => Next::End,
@@ -138,7 +139,7 @@ impl PacketSource {
     pub fn live_stats(&mut self) -> Option<(u32, u32, u32)> {
         match self {
             PacketSource::Live(c) => c.stats().ok().map(|s| (s.received, s.dropped, s.if_dropped)),
-            PacketSource::File(_) | PacketSource::Mapped(_) => None,
+            PacketSource::File(_) | PacketSource::Blocks(_) => None,
         }
     }
 }

@@ -16,9 +16,8 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::{bounded, Sender};
-use memmap2::Mmap;
 
-use crate::capture::{CaptureError, Next, PacketSource};
+use crate::capture::{Block, CaptureError, Next, PacketSource};
 use crate::config::Config;
 use crate::decode;
 use crate::export::{Output, OutputReport};
@@ -30,10 +29,10 @@ pub use exporter::DumpReport;
 /// Frames per batch sent to a worker when frames are copied into it: amortises
 /// channel costs; 128 frames of a typical capture fill the 32 KiB buffer.
 const BATCH_FRAMES: usize = 128;
-/// Frames per batch when they stay in a mapped window: a batch is then only
+/// Frames per batch when they stay in a file block: a batch is then only
 /// 24 bytes of bookkeeping per frame, so twice the copied size halves the
 /// channel hand-offs; not more, as the frames in flight (this times
-/// `WORKER_QUEUE` per worker) keep their windows resident.
+/// `WORKER_QUEUE` per worker) keep their blocks from being refilled.
 const BATCH_FRAMES_MAPPED: usize = 256;
 /// Batches in flight per worker: bounds memory when workers fall behind
 /// (the capture thread then waits, as a full ring would make the kernel drop).
@@ -71,18 +70,18 @@ pub struct RunSummary {
     pub elapsed_secs: f64,
 }
 
-/// Frames for one worker: copied into `data`, or (memory-mapped file) left
-/// in place in `map`; `frames` locate them in whichever holds them.
+/// Frames for one worker: copied into `data`, or (file read in blocks) left
+/// in place in `block`; `frames` locate them in whichever holds them.
 pub(crate) struct Batch {
     linktype: i32,
     data: Vec<u8>,
-    map: Option<Arc<Mmap>>,
+    block: Option<Arc<Block>>,
     frames: Vec<FrameMeta>,
 }
 
 impl Batch {
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.map.as_deref().map_or(&self.data, |m| &m[..])
+        self.block.as_deref().map_or(&self.data, |b| &b[..])
     }
 }
 
@@ -147,7 +146,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
 
     let mut cap_stats = Stats::default();
     drop(free_tx);
-    let copies = !matches!(src, PacketSource::Mapped(_));
+    let copies = !matches!(src, PacketSource::Blocks(_));
     let batch_frames = if copies { BATCH_FRAMES } else { BATCH_FRAMES_MAPPED };
     let fresh = || free_rx.try_recv().unwrap_or_else(|_| new_batch(linktype, copies));
     let mut batches: Vec<Batch> = (0..n).map(|_| fresh()).collect();
@@ -197,16 +196,16 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
         };
         let mut b = &mut batches[shard];
         let len = frame.data.len() as u32;
-        match frame.mapped {
-            Some((window, start)) => {
-                // A batch points into one window: a frame from the next one starts a new batch.
-                if !b.map.as_ref().is_some_and(|m| Arc::ptr_eq(m, window)) {
+        match frame.block {
+            Some((block, start)) => {
+                // A batch points into one block: a frame from the next one starts a new batch.
+                if !b.block.as_ref().is_some_and(|m| Arc::ptr_eq(m, block)) {
                     if !b.frames.is_empty() {
                         let full = std::mem::replace(b, fresh());
                         let _ = worker_tx[shard].send(WorkMsg::Frames(full));
                         b = &mut batches[shard];
                     }
-                    b.map = Some(Arc::clone(window));
+                    b.block = Some(Arc::clone(block));
                 }
                 b.frames.push(FrameMeta { ts_us: ts, frame_no, start, len });
             }
@@ -260,7 +259,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
 fn new_batch(linktype: i32, copies: bool) -> Batch {
     let data = if copies { Vec::with_capacity(BATCH_FRAMES * 256) } else { Vec::new() };
     let frames = Vec::with_capacity(if copies { BATCH_FRAMES } else { BATCH_FRAMES_MAPPED });
-    Batch { linktype, data, map: None, frames }
+    Batch { linktype, data, block: None, frames }
 }
 
 fn flush_all(batches: &mut [Batch], tx: &[Sender<WorkMsg>], fresh: &dyn Fn() -> Batch) {

@@ -87,7 +87,7 @@ impl Worker {
                 WorkMsg::Frames(mut b) => {
                     self.frames(&b);
                     b.data.clear();
-                    b.map = None;
+                    b.block = None;
                     b.frames.clear();
                     // Back to the capture thread; when its pool is full, freed here.
                     let _ = free.try_send(b);
