@@ -33,7 +33,7 @@ const BATCH_FRAMES: usize = 128;
 /// 24 bytes of bookkeeping per frame, so twice the copied size halves the
 /// channel hand-offs; not more, as the frames in flight (this times
 /// `WORKER_QUEUE` per worker) keep their blocks from being refilled.
-const BATCH_FRAMES_MAPPED: usize = 256;
+const BATCH_FRAMES_MAPPED: usize = 128;
 /// Batches in flight per worker: bounds memory when workers fall behind
 /// (the capture thread then waits, as a full ring would make the kernel drop).
 const WORKER_QUEUE: usize = 16;
