@@ -33,7 +33,7 @@ pub(super) struct ExporterResult {
 const TICK: Duration = Duration::from_secs(1);
 
 pub(super) fn run(
-    rx: Receiver<FlowRecord>,
+    rx: Receiver<Vec<FlowRecord>>,
     factories: Vec<HookFactory>,
     mut outputs: Vec<Box<dyn Output>>,
     dump_dirs: Vec<(Proto, PathBuf)>,
@@ -68,37 +68,39 @@ pub(super) fn run(
                 o.tick();
             }
         }
-        let rec = match rx.recv_timeout(TICK) {
-            Ok(r) => r,
+        let batch = match rx.recv_timeout(TICK) {
+            Ok(b) => b,
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let mut verdict = Verdict::Keep;
-        if let Some(p) = rec.proto {
-            let mut input = FlowInput::new(p, &rec.table, &mut scratch);
-            for h in hooks.iter_mut() {
-                if h.wants(p) && h.call(&mut input) == Verdict::Drop {
-                    verdict = Verdict::Drop;
+        for rec in batch {
+            let mut verdict = Verdict::Keep;
+            if let Some(p) = rec.proto {
+                let mut input = FlowInput::new(p, &rec.table, &mut scratch);
+                for h in hooks.iter_mut() {
+                    if h.wants(p) && h.call(&mut input) == Verdict::Drop {
+                        verdict = Verdict::Drop;
+                    }
                 }
             }
-        }
-        if verdict == Verdict::Drop {
-            res.dropped += 1;
-            continue;
-        }
-        res.exported += 1;
-        for o in outputs.iter_mut() {
-            if let Err(e) = o.write(&rec) {
-                res.output_errors += 1;
-                if !output_reported {
-                    output_reported = true;
-                    eprintln!("[EXPORT] output error: {e} (counting further errors silently)");
+            if verdict == Verdict::Drop {
+                res.dropped += 1;
+                continue;
+            }
+            res.exported += 1;
+            for o in outputs.iter_mut() {
+                if let Err(e) = o.write(&rec) {
+                    res.output_errors += 1;
+                    if !output_reported {
+                        output_reported = true;
+                        eprintln!("[EXPORT] output error: {e} (counting further errors silently)");
+                    }
                 }
             }
-        }
-        if let Some(p) = rec.proto {
-            if let Some((_, d)) = dumps.iter_mut().find(|(dp, _)| *dp == p) {
-                d.write_lines(rec.end_secs, &rec.dump);
+            if let Some(p) = rec.proto {
+                if let Some((_, d)) = dumps.iter_mut().find(|(dp, _)| *dp == p) {
+                    d.write_lines(rec.end_secs, &rec.dump);
+                }
             }
         }
     }

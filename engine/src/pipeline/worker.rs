@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{Batch, WorkMsg};
+use super::{Batch, WorkMsg, EXPORT_BATCH};
 use crate::config::Config;
 use crate::decode::frag::{Defrag, FragResult, Incomplete, Seen};
 use crate::decode::ip::{parse_ip, parse_l4, tcp_flags, L4View};
@@ -31,7 +31,9 @@ pub(super) struct Worker {
     closed: Vec<FlowKey>,
     defrag: Defrag,
     expectations: Vec<Expectation>,
-    out: Sender<FlowRecord>,
+    out: Sender<Vec<FlowRecord>>,
+    /// Records not yet sent (up to `EXPORT_BATCH`).
+    pending: Vec<FlowRecord>,
     stats: Stats,
     idle_us: u64,
     lifetime_us: u64,
@@ -62,13 +64,14 @@ struct PktFacts<'a> {
 }
 
 impl Worker {
-    pub(super) fn new(cfg: &Config, out: Sender<FlowRecord>, shards: usize, geo: Option<Arc<Geo>>) -> Worker {
+    pub(super) fn new(cfg: &Config, out: Sender<Vec<FlowRecord>>, shards: usize, geo: Option<Arc<Geo>>) -> Worker {
         Worker {
             flows: FlowTable::new(),
             closed: Vec::new(),
             defrag: Defrag::default(),
             expectations: Vec::new(),
             out,
+            pending: Vec::with_capacity(EXPORT_BATCH),
             stats: Stats::default(),
             idle_us: us(cfg.idle_timeout),
             lifetime_us: us(cfg.lifetime_timeout),
@@ -92,7 +95,10 @@ impl Worker {
                     // Back to the capture thread; when its pool is full, freed here.
                     let _ = free.try_send(b);
                 }
-                WorkMsg::Tick(now) => self.tick(now),
+                WorkMsg::Tick(now) => {
+                    self.tick(now);
+                    self.send_pending();
+                }
             }
         }
         for inc in self.defrag.expire(None) {
@@ -101,7 +107,15 @@ impl Worker {
         while let Some(f) = self.flows.pop_oldest_if(|_| true) {
             self.export(f, EndReason::EndOfInput);
         }
+        self.send_pending();
         self.stats
+    }
+
+    fn send_pending(&mut self) {
+        if !self.pending.is_empty() {
+            let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(EXPORT_BATCH));
+            let _ = self.out.send(batch);
+        }
     }
 
     fn frames(&mut self, b: &Batch) {
@@ -318,7 +332,7 @@ impl Worker {
             }),
             _ => Vec::new(),
         };
-        let _ = self.out.send(FlowRecord {
+        self.pending.push(FlowRecord {
             proto,
             table,
             dump,
@@ -328,5 +342,8 @@ impl Worker {
             first_us: f.first_us,
             last_us: f.last_us,
         });
+        if self.pending.len() >= EXPORT_BATCH {
+            self.send_pending();
+        }
     }
 }
