@@ -149,3 +149,44 @@ impl FieldTable {
         self.fields.is_empty()
     }
 }
+
+/// An address as text, the way `Display` writes it. IPv4 (most flows) is
+/// written by hand: through `fmt`, the two endpoint addresses were a third
+/// of building a flow's table (`Ipv4Addr as Display` 4.7 % of a run).
+pub fn ip_text(ip: std::net::IpAddr) -> String {
+    let std::net::IpAddr::V4(v4) = ip else { return ip.to_string() };
+    let mut s = String::with_capacity(15);
+    for (i, o) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        if o >= 100 {
+            s.push(char::from(b'0' + o / 100));
+        }
+        if o >= 10 {
+            s.push(char::from(b'0' + o / 10 % 10));
+        }
+        s.push(char::from(b'0' + o % 10));
+    }
+    s
+}
+
+#[cfg(test)]
+mod ip_text_tests {
+    use super::ip_text;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    #[test]
+    fn same_as_display() {
+        for a in [[0, 0, 0, 0], [255, 255, 255, 255], [10, 0, 100, 9], [192, 168, 1, 250], [1, 20, 199, 200]] {
+            let ip = IpAddr::V4(Ipv4Addr::from(a));
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+        let v6 = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1));
+        assert_eq!(ip_text(v6), "2001:db8::1");
+        for n in 0..=255u8 {
+            let ip = IpAddr::V4(Ipv4Addr::new(n, n / 3, n / 7, 255 - n));
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+    }
+}

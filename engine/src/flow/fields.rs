@@ -37,8 +37,8 @@ pub fn build_table(flow: &Flow, pid: u32, geo: Option<&Geo>) -> FieldTable {
     let mut t = FieldTable::with_capacity(COMMON.len() + 24);
     t.push(&PID, pid);
     t.push(&ID, flow.id);
-    t.push(&FROM, flow.cli.to_string());
-    t.push(&TO, flow.srv.to_string());
+    t.push(&FROM, crate::table::ip_text(flow.cli));
+    t.push(&TO, crate::table::ip_text(flow.srv));
     t.push(&SPORT, flow.cport);
     t.push(&DPORT, flow.sport);
     t.push(&DURATION, flow.duration_secs());

@@ -26,15 +26,17 @@ use crate::stats::Stats;
 
 pub use exporter::DumpReport;
 
-/// Frames per batch sent to a worker: amortises channel costs; 128 frames of
-/// a typical capture fill a 32 KiB copy buffer. (Batches that point into a
-/// file block could be larger at no cost in copies, but the frames in
-/// flight keep their blocks from being refilled: 256 cost 2 MB of RSS and
-/// gained nothing measurable.)
-const BATCH_FRAMES: usize = 128;
+/// Frames per batch sent to a worker. The capture thread outruns a worker,
+/// so it mostly waits on a full queue and each batch the worker takes wakes
+/// it (a futex call, 4 % of the worker's profile at 128 frames): fewer,
+/// larger batches (512 frames, ~350 KB of a typical capture) cut the run by
+/// 10 % at `--threads 1` (BENCHMARKS.md).
+const BATCH_FRAMES: usize = 512;
 /// Batches in flight per worker: bounds memory when workers fall behind
-/// (the capture thread then waits, as a full ring would make the kernel drop).
-const WORKER_QUEUE: usize = 16;
+/// (the capture thread then waits, as a full ring would make the kernel
+/// drop). 4 x 512 frames keeps as many frames in flight as 16 x 128 did, so
+/// the file blocks they pin, and RSS, stay the same.
+const WORKER_QUEUE: usize = 4;
 /// Flow records a worker hands to the exporter at once (and at every tick).
 /// Sent one by one, records arrived every few microseconds and the exporter
 /// never got to sleep: it spun in the channel's back-off, 10 % of a run's

@@ -183,7 +183,7 @@ impl Dissector for Dns {
         use fields::*;
         let tx = self.txs.first();
         let resp = tx.and_then(|t| t.response.as_ref());
-        t.push(&DNS_CLIENT, tx.map_or(String::new(), |t| t.client.to_string()));
+        t.push(&DNS_CLIENT, tx.map_or(String::new(), |t| crate::table::ip_text(t.client)));
         t.push(&AS, 0u32);
         t.push(&CLIENTCOUNTRY, "");
         t.push(&CLIENTCITY, "");
