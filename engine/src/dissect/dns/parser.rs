@@ -51,7 +51,8 @@ pub struct Message {
 /// offset just past it in the original position, or `None` when the bytes
 /// end inside the name.
 pub fn read_name(msg: &[u8], at: usize, flags: &mut Flags) -> Option<(String, usize)> {
-    let mut name = String::new();
+    // Most names fit: one allocation instead of a few doublings per name.
+    let mut name = String::with_capacity(32);
     let mut pos = at;
     let mut end = None;
     let mut jumps = 0;
@@ -73,6 +74,7 @@ pub fn read_name(msg: &[u8], at: usize, flags: &mut Flags) -> Option<(String, us
                 if !name.is_empty() {
                     name.push('.');
                 }
+                name.reserve(label.len());
                 for &c in label {
                     // Printable ASCII as is; anything else escaped like dig does.
                     if (0x21..0x7f).contains(&c) && c != b'.' && c != b'\\' {
