@@ -228,8 +228,7 @@ impl Worker {
                     if reason == EndReason::Lifetime {
                         // The flow goes on as a new one, same roles and dissector state.
                         let mut app = std::mem::take(&mut old.app);
-                        let mut cont = Flow::new(p.frame_no, old.vlan, old.has_vlan, old.proto, old.cli, old.srv, old.cport, old.sport, None, false, p.ts_us);
-                        (cont.cli, cont.srv, cont.cport, cont.sport) = (old.cli, old.srv, old.cport, old.sport);
+                        let mut cont = Flow::continuation(&old, p.frame_no, p.ts_us);
                         let ctx = ProbeCtx { l4: old.proto, cport: old.cport, sport: old.sport, cli: old.cli, srv: old.srv, dir: Dir::ToServer };
                         old.app = app.split_for_lifetime(&ctx);
                         cont.app = app;
