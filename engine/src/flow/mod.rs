@@ -75,40 +75,29 @@ impl Flow {
             None => sport < 1024 && dport >= 1024 && sport != 0,
         };
         let (cli, srv, cport, sport) = if is_reply { (dst, src, dport, sport) } else { (src, dst, sport, dport) };
-        Flow {
-            id,
-            vlan,
-            has_vlan,
-            proto,
-            cli,
-            srv,
-            cport,
-            sport,
-            first_us: ts_us,
-            last_us: ts_us,
-            pkts: [0; 2],
-            bytes: [0; 2],
-            tcp_flags: 0,
-            fin: [false; 2],
-            closed: false,
-            app: FlowApp::default(),
-        }
+        Flow { id, vlan, has_vlan, proto, cli, srv, cport, sport, first_us: ts_us, last_us: ts_us, ..Flow::empty() }
     }
 
     /// The flow that goes on after `old` is split at its lifetime: same key
     /// and roles, counters from zero, first seen at frame `id` (`ts_us`).
     pub fn continuation(old: &Flow, id: u64, ts_us: u64) -> Flow {
+        Flow { id, vlan: old.vlan, has_vlan: old.has_vlan, proto: old.proto, cli: old.cli, srv: old.srv, cport: old.cport, sport: old.sport, first_us: ts_us, last_us: ts_us, ..Flow::empty() }
+    }
+
+    /// Zero counters and no state: the rest of a new flow.
+    fn empty() -> Flow {
+        let none = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
         Flow {
-            id,
-            vlan: old.vlan,
-            has_vlan: old.has_vlan,
-            proto: old.proto,
-            cli: old.cli,
-            srv: old.srv,
-            cport: old.cport,
-            sport: old.sport,
-            first_us: ts_us,
-            last_us: ts_us,
+            id: 0,
+            vlan: 0,
+            has_vlan: false,
+            proto: 0,
+            cli: none,
+            srv: none,
+            cport: 0,
+            sport: 0,
+            first_us: 0,
+            last_us: 0,
             pkts: [0; 2],
             bytes: [0; 2],
             tcp_flags: 0,
