@@ -531,18 +531,7 @@ fn dump_path_writes_rotated_text_files_in_template_columns() {
     let dir = tmpdir("dump");
     let dump = dir.join("flows");
     let (flows, err) = run_probe(MIXED, &["-n", "none", "-P", dump.to_str().unwrap(), "-F", "60", "-T", "%IPV4_SRC_ADDR %IPV6_SRC_ADDR %L4_SRC_PORT %PROTOCOL %IN_BYTES %L7_PROTO_NAME"], &dir);
-    let mut files = Vec::new();
-    let mut stack = vec![dump.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
+    let files = files_under(&dump);
     assert!(files.len() >= 2, "the capture spans several minutes: {files:?}");
     assert!(files.iter().all(|f| f.extension().is_some_and(|e| e == "flows")), "no .temp left: {files:?}");
     let mut lines = Vec::new();

@@ -111,18 +111,7 @@ fn as_numbers_reach_the_export_template() {
         "%IPV4_SRC_ADDR %IPV4_DST_ADDR %SRC_AS %DST_AS %DNS_QUERY",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut text = String::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                text.push_str(&std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
+    let text: String = files_under(&dir).iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(rows.len(), 3, "{text}");
     for r in rows {

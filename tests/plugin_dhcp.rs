@@ -15,7 +15,6 @@ fn tsv(rel: &str) -> Vec<Row> {
     tsv_rows(&pcap(rel))
 }
 
-use std::path::Path;
 
 /// The tshark rows of a flow's 5-tuple (either direction), in frame order.
 fn rows_of<'a>(rows: &'a [Row], f: &Flow) -> Vec<&'a Row> {
@@ -336,44 +335,6 @@ fn detection_in_mixed_traffic_matches_ndpi() {
 
 // ---- synthetic captures: garbage on the DHCP ports, hostile messages ----
 
-/// Writes an Ethernet/IPv4/UDP pcap of the given datagrams.
-/// (source address, source port, destination address, destination port, payload)
-type Datagram = ([u8; 4], u16, [u8; 4], u16, Vec<u8>);
-
-fn write_pcap(path: &Path, dgrams: &[Datagram]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&262_144u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (n, (src, sport, dst, dport, payload)) in dgrams.iter().enumerate() {
-        let mut p = vec![0xff; 6];
-        p.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x00]);
-        let total = u16::try_from(28 + payload.len()).unwrap();
-        let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0];
-        ip[2..4].copy_from_slice(&total.to_be_bytes());
-        ip.extend_from_slice(src);
-        ip.extend_from_slice(dst);
-        let sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
-        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
-        p.extend_from_slice(&ip);
-        p.extend_from_slice(&sport.to_be_bytes());
-        p.extend_from_slice(&dport.to_be_bytes());
-        p.extend_from_slice(&(total - 20).to_be_bytes());
-        p.extend_from_slice(&[0, 0]);
-        p.extend_from_slice(payload);
-        out.extend_from_slice(&(1_600_000_000u32 + n as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&p);
-    }
-    std::fs::write(path, out).unwrap();
-}
-
 /// Bytes of `dhcp/zeek_dhcp.pcap` frame 1 (a DISCOVER).
 fn zeek_discover() -> Vec<u8> {
     let mut b = vec![1, 1, 6, 0, 0, 0, 0x07, 0xc0];
@@ -398,7 +359,7 @@ fn garbage_on_the_dhcp_ports_is_not_dhcp_and_hostile_messages_are_bounded() {
         huge.extend_from_slice(&[99, 1, 0]);
     }
     let cut = zeek_discover()[..250].to_vec();
-    write_pcap(
+    write_udp_pcap(
         &path,
         &[
             ([10, 0, 0, 1], 68, [10, 0, 0, 2], 67, vec![0x5a; 300]),

@@ -10,7 +10,6 @@ fn tsv(rel: &str) -> Vec<Row> {
     tsv_rows(&pcap(rel))
 }
 
-use std::path::Path;
 
 fn is_request(code: &str) -> bool {
     matches!(code, "1" | "4" | "12" | "13" | "40" | "43")
@@ -216,41 +215,6 @@ fn no_radius_elsewhere() {
 
 // ---- synthetic captures: garbage on the RADIUS ports, hostile messages ----
 
-/// (source address, source port, destination address, destination port, payload)
-type Datagram = ([u8; 4], u16, [u8; 4], u16, Vec<u8>);
-
-fn write_pcap(path: &Path, dgrams: &[Datagram]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&262_144u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (n, (src, sport, dst, dport, payload)) in dgrams.iter().enumerate() {
-        let mut p = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
-        let total = u16::try_from(28 + payload.len()).unwrap();
-        let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0];
-        ip[2..4].copy_from_slice(&total.to_be_bytes());
-        ip.extend_from_slice(src);
-        ip.extend_from_slice(dst);
-        let sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
-        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
-        p.extend_from_slice(&ip);
-        p.extend_from_slice(&sport.to_be_bytes());
-        p.extend_from_slice(&dport.to_be_bytes());
-        p.extend_from_slice(&(total - 20).to_be_bytes());
-        p.extend_from_slice(&[0, 0]);
-        p.extend_from_slice(payload);
-        out.extend_from_slice(&(1_600_000_000u32 + n as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&p);
-    }
-    std::fs::write(path, out).unwrap();
-}
 
 /// `radius/tcpdump_RADIUS-port1700.pcap` frame 1: CoA-Request, User-Name bob.
 const COA: [u8; 25] = [
@@ -269,7 +233,7 @@ fn garbage_on_the_radius_ports_is_not_radius_and_hostile_messages_are_bounded() 
     }
     let mut accept = COA.to_vec();
     accept[0] = 44; // CoA-ACK to the request
-    write_pcap(
+    write_udp_pcap(
         &path,
         &[
             // Garbage on 1812 and 1813.

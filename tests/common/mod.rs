@@ -199,3 +199,44 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// A UDP datagram for `write_udp_pcap`: (source address, source port,
+/// destination address, destination port, payload).
+pub type Datagram = ([u8; 4], u16, [u8; 4], u16, Vec<u8>);
+
+/// Writes a classic pcap (Ethernet, IPv4 with a valid header checksum, UDP
+/// without checksum) of `dgrams`, one second apart from 1,600,000,000 s.
+/// 255.255.255.255 goes to the broadcast MAC, anything else to a unicast one.
+pub fn write_udp_pcap(path: &Path, dgrams: &[Datagram]) {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&262_144u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (n, (src, sport, dst, dport, payload)) in dgrams.iter().enumerate() {
+        let mut p = if *dst == [255; 4] { vec![0xff; 6] } else { vec![2, 0, 0, 0, 0, 2] };
+        p.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x00]);
+        let total = u16::try_from(28 + payload.len()).unwrap();
+        let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(src);
+        ip.extend_from_slice(dst);
+        let sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
+        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
+        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        p.extend_from_slice(&ip);
+        p.extend_from_slice(&sport.to_be_bytes());
+        p.extend_from_slice(&dport.to_be_bytes());
+        p.extend_from_slice(&(total - 20).to_be_bytes());
+        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(payload);
+        out.extend_from_slice(&(1_600_000_000u32 + n as u32).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        out.extend_from_slice(&p);
+    }
+    std::fs::write(path, out).unwrap();
+}

@@ -110,19 +110,7 @@ pub fn run_with_dump(rel: &str, plugin: &str, header: &str, extra: &[&str]) -> (
     let mut args = vec![opt.as_str(), dir.to_str().unwrap()];
     args.extend_from_slice(extra);
     let flows = json_flows(&pcap(rel), &args);
-    let mut files = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = files_under(&dir);
     let mut lines = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
