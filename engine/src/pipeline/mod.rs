@@ -89,6 +89,13 @@ impl Batch {
     pub(crate) fn bytes(&self) -> &[u8] {
         self.block.as_deref().map_or(&self.data, |b| &b[..])
     }
+
+    /// Empties the batch for reuse, keeping its buffers and releasing its block.
+    pub(crate) fn clear(&mut self) {
+        self.data.clear();
+        self.block = None;
+        self.frames.clear();
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -199,17 +206,13 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
                 }
             }
         };
-        let mut b = &mut batches[shard];
+        let b = &mut batches[shard];
         let len = frame.data.len() as u32;
         match frame.block {
             Some((block, start)) => {
                 // A batch points into one block: a frame from the next one starts a new batch.
                 if !b.block.as_ref().is_some_and(|m| Arc::ptr_eq(m, block)) {
-                    if !b.frames.is_empty() {
-                        let full = std::mem::replace(b, fresh());
-                        let _ = worker_tx[shard].send(WorkMsg::Frames(full));
-                        b = &mut batches[shard];
-                    }
+                    hand_off(b, &worker_tx[shard], &fresh);
                     b.block = Some(Arc::clone(block));
                 }
                 b.frames.push(FrameMeta { ts_us: ts, frame_no, start, len });
@@ -220,8 +223,7 @@ pub fn run(cfg: &Config, hooks: Vec<HookFactory>, outputs: Vec<Box<dyn Output>>,
             }
         }
         if b.frames.len() >= BATCH_FRAMES {
-            let full = std::mem::replace(b, fresh());
-            let _ = worker_tx[shard].send(WorkMsg::Frames(full));
+            hand_off(b, &worker_tx[shard], &fresh);
         }
         if ts / 1_000_000 > last_tick_sec {
             last_tick_sec = ts / 1_000_000;
@@ -266,12 +268,17 @@ fn new_batch(linktype: i32, copies: bool) -> Batch {
     Batch { linktype, data, block: None, frames: Vec::with_capacity(BATCH_FRAMES) }
 }
 
+/// Sends `b` to its worker if it holds frames, leaving a fresh batch in its place.
+fn hand_off(b: &mut Batch, tx: &Sender<WorkMsg>, fresh: &dyn Fn() -> Batch) {
+    if !b.frames.is_empty() {
+        let full = std::mem::replace(b, fresh());
+        let _ = tx.send(WorkMsg::Frames(full));
+    }
+}
+
 fn flush_all(batches: &mut [Batch], tx: &[Sender<WorkMsg>], fresh: &dyn Fn() -> Batch) {
     for (b, t) in batches.iter_mut().zip(tx) {
-        if !b.frames.is_empty() {
-            let full = std::mem::replace(b, fresh());
-            let _ = t.send(WorkMsg::Frames(full));
-        }
+        hand_off(b, t, fresh);
     }
 }
 

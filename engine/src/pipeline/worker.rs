@@ -89,9 +89,7 @@ impl Worker {
             match msg {
                 WorkMsg::Frames(mut b) => {
                     self.frames(&b);
-                    b.data.clear();
-                    b.block = None;
-                    b.frames.clear();
+                    b.clear();
                     // Back to the capture thread; when its pool is full, freed here.
                     let _ = free.try_send(b);
                 }
@@ -119,8 +117,9 @@ impl Worker {
     }
 
     fn frames(&mut self, b: &Batch) {
+        let bytes = b.bytes();
         for m in &b.frames {
-            let Some(frame) = b.bytes().get(m.start as usize..(m.start + m.len) as usize) else { continue };
+            let Some(frame) = bytes.get(m.start as usize..(m.start + m.len) as usize) else { continue };
             self.frame(b.linktype, frame, m.ts_us, m.frame_no);
         }
     }
