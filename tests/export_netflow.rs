@@ -265,33 +265,19 @@ impl Listener {
 
 /// Writes the datagrams as a pcap of raw IPv4/UDP packets to `port`.
 fn write_pcap(path: &Path, pkts: &[Vec<u8>], port: u16) {
-    let mut f = Vec::new();
-    f.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    f.extend_from_slice(&2u16.to_le_bytes());
-    f.extend_from_slice(&4u16.to_le_bytes());
-    f.extend_from_slice(&[0; 8]);
-    f.extend_from_slice(&65_535u32.to_le_bytes());
-    f.extend_from_slice(&101u32.to_le_bytes()); // LINKTYPE_RAW
+    let mut pcap = PcapFile::new(65_535, 101); // LINKTYPE_RAW
     for (n, p) in pkts.iter().enumerate() {
         let total = 20 + 8 + p.len();
         let mut ip = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1];
-        let mut sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
-        while sum > 0xffff {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        ip[10..12].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+        set_ipv4_checksum(&mut ip);
         ip.extend_from_slice(&40000u16.to_be_bytes());
         ip.extend_from_slice(&port.to_be_bytes());
         ip.extend_from_slice(&((8 + p.len()) as u16).to_be_bytes());
         ip.extend_from_slice(&[0, 0]);
         ip.extend_from_slice(p);
-        f.extend_from_slice(&(n as u32 + 1).to_le_bytes());
-        f.extend_from_slice(&0u32.to_le_bytes());
-        f.extend_from_slice(&(ip.len() as u32).to_le_bytes());
-        f.extend_from_slice(&(ip.len() as u32).to_le_bytes());
-        f.extend_from_slice(&ip);
+        pcap.record(n as u32 + 1, 0, &ip);
     }
-    std::fs::write(path, f).unwrap();
+    pcap.write(path);
 }
 
 /// tshark's full decode of the export packets, asserting it is clean.

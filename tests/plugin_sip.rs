@@ -424,14 +424,6 @@ fn no_sip_outside_sip_captures() {
 
 // ---- synthetic captures: garbage on 5060, SIP on other ports, huge input ----
 
-fn csum(b: &[u8]) -> u16 {
-    let mut s: u32 = b.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))).sum();
-    while s > 0xffff {
-        s = (s & 0xffff) + (s >> 16);
-    }
-    !(s as u16)
-}
-
 /// Layer 4 of a synthetic frame: the UDP payload, or TCP `(seq, flags, payload)`.
 enum L4 {
     Udp(Vec<u8>),
@@ -443,13 +435,7 @@ type Frame = (u32, [u8; 4], u16, [u8; 4], u16, L4);
 
 /// Writes a classic pcap (Ethernet, IPv4) of `frames`.
 fn write_pcap(path: &Path, frames: &[Frame]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&262_144u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
+    let mut pcap = PcapFile::new(262_144, 1);
     for (ts, src, sport, dst, dport, l4) in frames {
         let mut seg = Vec::new();
         let proto = match l4 {
@@ -475,18 +461,13 @@ fn write_pcap(path: &Path, frames: &[Frame]) {
         ip[2..4].copy_from_slice(&((20 + seg.len()) as u16).to_be_bytes());
         ip.extend_from_slice(src);
         ip.extend_from_slice(dst);
-        let c = csum(&ip);
-        ip[10..12].copy_from_slice(&c.to_be_bytes());
+        set_ipv4_checksum(&mut ip);
         let mut frame = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
         frame.extend_from_slice(&ip);
         frame.extend_from_slice(&seg);
-        out.extend_from_slice(&ts.to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&frame);
+        pcap.record(*ts, 0, &frame);
     }
-    std::fs::write(path, out).unwrap();
+    pcap.write(path);
 }
 
 fn tmp(name: &str) -> PathBuf {

@@ -200,6 +200,46 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// A classic pcap file (little-endian, microsecond timestamps) built in
+/// memory, for the tests' synthetic captures.
+pub struct PcapFile(Vec<u8>);
+
+impl PcapFile {
+    pub fn new(snaplen: u32, linktype: u32) -> PcapFile {
+        let mut out = Vec::new();
+        out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+        out.extend_from_slice(&2u16.to_le_bytes());
+        out.extend_from_slice(&4u16.to_le_bytes());
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&snaplen.to_le_bytes());
+        out.extend_from_slice(&linktype.to_le_bytes());
+        PcapFile(out)
+    }
+
+    /// Appends one whole frame captured at `sec`.`usec`.
+    pub fn record(&mut self, sec: u32, usec: u32, frame: &[u8]) {
+        self.0.extend_from_slice(&sec.to_le_bytes());
+        self.0.extend_from_slice(&usec.to_le_bytes());
+        self.0.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        self.0.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        self.0.extend_from_slice(frame);
+    }
+
+    pub fn write(&self, path: &Path) {
+        std::fs::write(path, &self.0).unwrap();
+    }
+}
+
+/// Sets the checksum (bytes 10-11) of the 20-byte IPv4 header `ip`.
+pub fn set_ipv4_checksum(ip: &mut [u8]) {
+    ip[10..12].copy_from_slice(&[0, 0]);
+    let mut sum: u32 = ip[..20].chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    ip[10..12].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+}
+
 /// A UDP datagram for `write_udp_pcap`: (source address, source port,
 /// destination address, destination port, payload).
 pub type Datagram = ([u8; 4], u16, [u8; 4], u16, Vec<u8>);
@@ -208,13 +248,7 @@ pub type Datagram = ([u8; 4], u16, [u8; 4], u16, Vec<u8>);
 /// without checksum) of `dgrams`, one second apart from 1,600,000,000 s.
 /// 255.255.255.255 goes to the broadcast MAC, anything else to a unicast one.
 pub fn write_udp_pcap(path: &Path, dgrams: &[Datagram]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&262_144u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
+    let mut pcap = PcapFile::new(262_144, 1);
     for (n, (src, sport, dst, dport, payload)) in dgrams.iter().enumerate() {
         let mut p = if *dst == [255; 4] { vec![0xff; 6] } else { vec![2, 0, 0, 0, 0, 2] };
         p.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x00]);
@@ -223,20 +257,14 @@ pub fn write_udp_pcap(path: &Path, dgrams: &[Datagram]) {
         ip[2..4].copy_from_slice(&total.to_be_bytes());
         ip.extend_from_slice(src);
         ip.extend_from_slice(dst);
-        let sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
-        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        set_ipv4_checksum(&mut ip);
         p.extend_from_slice(&ip);
         p.extend_from_slice(&sport.to_be_bytes());
         p.extend_from_slice(&dport.to_be_bytes());
         p.extend_from_slice(&(total - 20).to_be_bytes());
         p.extend_from_slice(&[0, 0]);
         p.extend_from_slice(payload);
-        out.extend_from_slice(&(1_600_000_000u32 + n as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(&p);
+        pcap.record(1_600_000_000 + n as u32, 0, &p);
     }
-    std::fs::write(path, out).unwrap();
+    pcap.write(path);
 }

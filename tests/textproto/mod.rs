@@ -149,13 +149,7 @@ pub const FIN: u8 = 0x01;
 /// payloads, one millisecond apart. Returns its path.
 pub fn synth_pcap(name: &str, cport: u16, sport: u16, segs: &[Seg<'_>]) -> PathBuf {
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}.pcap", std::process::id()));
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&262_144u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
+    let mut pcap = PcapFile::new(262_144, 1);
     let (mut cseq, mut sseq) = (1000u32, 5000u32);
     for (n, sg) in segs.iter().enumerate() {
         let (src, dst, sp, dp) = if sg.from_client { ([10, 0, 0, 1], [10, 0, 0, 2], cport, sport) } else { ([10, 0, 0, 2], [10, 0, 0, 1], sport, cport) };
@@ -177,19 +171,13 @@ pub fn synth_pcap(name: &str, cport: u16, sport: u16, segs: &[Seg<'_>]) -> PathB
         let mut ip = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0];
         ip.extend_from_slice(&src);
         ip.extend_from_slice(&dst);
-        let sum = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum::<u32>();
-        let sum = !(((sum & 0xffff) + (sum >> 16)) as u16);
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        set_ipv4_checksum(&mut ip);
         let mut frame = vec![0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00];
         frame.extend_from_slice(&ip);
         frame.extend_from_slice(&tcp);
-        out.extend_from_slice(&1_700_000_000u32.to_le_bytes());
-        out.extend_from_slice(&(n as u32 * 1000).to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&frame);
+        pcap.record(1_700_000_000, n as u32 * 1000, &frame);
     }
-    std::fs::write(&path, out).unwrap();
+    pcap.write(&path);
     path
 }
 
